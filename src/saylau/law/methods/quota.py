@@ -1,0 +1,252 @@
+"""Largest-remainder methods: a quota, whole seats per quota, then the largest remainders.
+
+The quota is kept as an exact ratio ``numerator / denominator`` of integers, so whole seats are
+``votes * denominator // numerator`` and remainders are compared as integers. No fraction object
+and no float takes part in a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from saylau.law.citation import CONVENTION, Citation
+from saylau.law.methods.allocation import (
+    Allocation,
+    AllocationInputError,
+    check_votes,
+    choose,
+    tie_context,
+)
+from saylau.law.ties import REPORT_TIES, Lots, TieRule
+from saylau.law.trail import (
+    Capped,
+    Quota,
+    RemainderSeat,
+    SeatReturned,
+    SeatsTotal,
+    Step,
+    TieOpen,
+    WholeSeats,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaFormula:
+    """How a quota follows from the votes ``V`` and the seats ``S``, as an exact ratio."""
+
+    name: str
+    formula: str
+    ratio: Callable[[int, int], tuple[int, int]]
+
+    def value(self, votes: int, seats: int) -> Fraction:
+        numerator, denominator = self.ratio(votes, seats)
+        return Fraction(numerator, denominator)
+
+
+HARE = QuotaFormula("Hare", "V / S", lambda v, s: (v, s))
+DROOP = QuotaFormula("Droop", "floor(V / (S + 1)) + 1", lambda v, s: (v // (s + 1) + 1, 1))
+HAGENBACH_BISCHOFF = QuotaFormula("Hagenbach-Bischoff", "V / (S + 1)", lambda v, s: (v, s + 1))
+IMPERIALI_QUOTA = QuotaFormula("Imperiali", "V / (S + 2)", lambda v, s: (v, s + 2))
+
+OVERFILL_RULE = Citation(
+    "saylau convention",
+    note="a quota below V/S can give more whole seats than the house; "
+    "the smallest remainders give one back each",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LargestRemainder:
+    """Quota + largest remainder (Hamilton/Vinton with the Hare quota).
+
+    1. Each option takes one seat per whole quota in its votes.
+    2. Seats left go one each to the largest remainders, until the house is full.
+    3. Equal remainders at the last seat go to the tie rule, or stay open.
+    4. An option with fewer candidates than seats keeps as many seats as it has candidates;
+       the seat it would take next goes to the next remainder in line.
+    """
+
+    quota: QuotaFormula
+    citation: Citation | None = None
+
+    @property
+    def name(self) -> str:
+        return f"largest remainder ({self.quota.name} quota)"
+
+    def allocate(
+        self,
+        votes: Mapping[str, int],
+        seats: int,
+        *,
+        caps: Mapping[str, int] | None = None,
+        tie_rule: TieRule = REPORT_TIES,
+        registration: Mapping[str, int] | None = None,
+        lots: Lots | None = None,
+    ) -> Allocation:
+        counts = [*votes.values()]
+        total = sum(counts)
+        if type(total) is not int or type(seats) is not int or seats < 1 or min(counts) < 0:
+            check_votes(votes, seats)  # names the offending count
+        if total == 0:
+            raise AllocationInputError("there are no votes to share the seats by: every count is 0")
+        numerator, denominator = self.quota.ratio(total, seats)
+        whole_seats = [count * denominator // numerator for count in counts]
+        remainders = [count * denominator % numerator for count in counts]
+        left = seats - sum(whole_seats)
+        if not caps and 0 < left < len(counts):
+            # The common case, in one pass: no caps, no over-filled house, no tie at the edge.
+            order = sorted(range(len(counts)), key=remainders.__getitem__, reverse=True)
+            if remainders[order[left - 1]] != remainders[order[left]]:
+                final = whole_seats[:]
+                for index in order[:left]:
+                    final[index] += 1
+                names = [*votes]
+                return self._allocation(
+                    votes,
+                    seats,
+                    total,
+                    (numerator, denominator),
+                    whole_seats,
+                    remainders,
+                    dict(zip(names, final, strict=True)),
+                    [names[i] for i in order[:left]],
+                    [],
+                    [],
+                    None,
+                )
+        names = [*votes]
+        whole = dict(zip(names, whole_seats, strict=True))
+        remainder = dict(zip(names, remainders, strict=True))
+        capped: list[Step] = []
+        if caps:
+            for name in names:
+                if name in caps and whole[name] > caps[name]:
+                    capped.append(Capped(name, caps[name], whole[name], self.citation))
+                    whole[name] = caps[name]
+        context = tie_context(votes, registration, lots)
+        given = dict(whole)
+        left = seats - sum(whole.values())
+        tie: TieOpen | None = None
+        adjustments: list[Step] = []
+        tie_steps: list[Step] = []
+        if left < 0:
+            # Too many whole seats: the holders with the largest remainders keep theirs.
+            holders = [name for name in names if given[name] > 0]
+            keep, keep_ties, tie = choose(
+                holders, remainder.__getitem__, len(holders) + left, tie_rule, context
+            )
+            contested = set(tie.options) if tie else set()
+            for name in holders:
+                if name not in keep:
+                    given[name] -= 1
+                    if name not in contested:
+                        adjustments.append(
+                            SeatReturned(name, Fraction(remainder[name], numerator), OVERFILL_RULE)
+                        )
+            adjustments.extend(keep_ties)
+            left = 0
+        awarded: list[str] = []
+        while left > 0 and tie is None:
+            open_to = [n for n in names if caps is None or n not in caps or given[n] < caps[n]]
+            if not open_to:
+                break
+            chosen, round_ties, tie = choose(
+                open_to, remainder.__getitem__, left, tie_rule, context
+            )
+            tie_steps.extend(round_ties)
+            for name in chosen:
+                given[name] += 1
+            awarded.extend(chosen)
+            left -= len(chosen) + (tie.seats if tie else 0)
+        if caps and awarded:
+            lowest = min(remainder[n] for n in awarded)
+            cut = {step.option for step in capped if isinstance(step, Capped)}
+            capped.extend(
+                Capped(n, caps[n], caps[n] + 1, self.citation)
+                for n in names
+                if n in caps and n not in cut and given[n] == caps[n] and remainder[n] > lowest
+            )
+        return self._allocation(
+            votes,
+            seats,
+            total,
+            (numerator, denominator),
+            whole_seats,
+            remainders,
+            given,
+            awarded,
+            [*capped, *adjustments],
+            tie_steps,
+            tie,
+        )
+
+    def _allocation(
+        self,
+        votes: Mapping[str, int],
+        seats: int,
+        total: int,
+        quota: tuple[int, int],
+        whole_seats: list[int],
+        remainders: list[int],
+        result: dict[str, int],
+        awarded: list[str],
+        adjustments: list[Step],
+        tie_steps: list[Step],
+        tie: TieOpen | None,
+    ) -> Allocation:
+        """Wrap the numbers in an :class:`Allocation` whose trail is written on demand."""
+        numerator, denominator = quota
+
+        def explain() -> list[Step]:
+            remainder = dict(zip(votes, remainders, strict=True))
+            quota_value = Fraction(numerator, denominator)
+            steps: list[Step] = [
+                Quota(self.quota.name, total, seats, self.quota.formula, quota_value, self.citation)
+            ]
+            for name, whole in zip(votes, whole_seats, strict=True):
+                steps.append(
+                    WholeSeats(
+                        name,
+                        votes[name],
+                        whole,
+                        Fraction(remainder[name], numerator),
+                        self.citation,
+                    )
+                )
+            steps.extend(adjustments)
+            seat_no = sum(result.values()) - len(awarded)
+            ranks = sorted(set(remainder.values()), reverse=True)
+            for name in awarded:
+                seat_no += 1
+                steps.append(
+                    RemainderSeat(
+                        seat_no,
+                        name,
+                        Fraction(remainder[name], numerator),
+                        ranks.index(remainder[name]) + 1,
+                        self.citation,
+                    )
+                )
+            steps.extend(tie_steps)
+            steps.append(SeatsTotal(f"seats by {self.name}", result))
+            return steps
+
+        return Allocation(self.name, seats, result, tie, explain)
+
+
+HARE_LR = LargestRemainder(HARE)
+DROOP_LR = LargestRemainder(DROOP)
+HAGENBACH_BISCHOFF_LR = LargestRemainder(HAGENBACH_BISCHOFF)
+IMPERIALI_LR = LargestRemainder(IMPERIALI_QUOTA)
+
+__all__ = [
+    "CONVENTION",
+    "DROOP",
+    "HAGENBACH_BISCHOFF",
+    "HARE",
+    "IMPERIALI_QUOTA",
+    "LargestRemainder",
+    "QuotaFormula",
+]
