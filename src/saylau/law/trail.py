@@ -94,6 +94,20 @@ class Excluded(Step):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class AdmittedByRule(Step):
+    """An option below the threshold admitted by a special provision (e.g. a runner-up)."""
+
+    kind: ClassVar[str] = "admitted_by_rule"
+    option: str
+    votes: int
+    reason: str
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        return f"{self.option}: {self.votes:,} votes, admitted: {self.reason}{_cite(self.citation)}"
+
+
 # --- seat allocation -----------------------------------------------------------------------
 
 

@@ -1,0 +1,230 @@
+"""What a rulebook counts: list votes, district and single-office contests, referendum returns.
+
+These are plain, validated records of totals. Where they come from (protocols, a summary file,
+a what-if) is not the law's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class BallotError(ValueError):
+    """Totals that cannot be counted: negative numbers, unknown parties, duplicate names."""
+
+
+def _check_count(what: str, value: int) -> None:
+    if type(value) is not int or value < 0:
+        raise BallotError(f"{what} must be a whole number of 0 or more, got {value!r}")
+
+
+class Base(Enum):
+    """The base a percentage or a majority is taken of."""
+
+    OPTIONS = "votes for the {}"
+    OPTIONS_AND_AGAINST_ALL = "votes for the {} and 'against all'"
+    BALLOTS_CAST = "ballots cast"
+
+    def describe(self, options: str) -> str:
+        """The base in words, e.g. ``votes for the lists and 'against all'``."""
+        return self.value.format(options)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A registered list: its registration order (1 = first) and how many candidates it has."""
+
+    name: str
+    registration: int | None = None
+    candidates: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListVotes:
+    """Votes in a party-list contest.
+
+    ``invalid`` are ballots found in the boxes that count for nothing; ballots cast are the
+    votes for lists, against all, and invalid ballots together. ``district_wins`` serves
+    thresholds with a district path (e.g. three constituency seats).
+    """
+
+    votes: Mapping[str, int]
+    against_all: int = 0
+    invalid: int = 0
+    parties: Mapping[str, Party] = field(default_factory=dict)
+    district_wins: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, count in self.votes.items():
+            _check_count(f"votes for {name!r}", count)
+        _check_count("votes against all", self.against_all)
+        _check_count("invalid ballots", self.invalid)
+        unknown = set(self.parties) - set(self.votes)
+        if unknown:
+            raise BallotError(f"party details given for lists with no votes: {sorted(unknown)}")
+
+    def base(self, base: Base) -> int:
+        lists = sum(self.votes.values())
+        if base is Base.OPTIONS:
+            return lists
+        if base is Base.OPTIONS_AND_AGAINST_ALL:
+            return lists + self.against_all
+        return lists + self.against_all + self.invalid
+
+    @property
+    def registration(self) -> dict[str, int]:
+        return {
+            name: party.registration
+            for name, party in self.parties.items()
+            if party.registration is not None
+        }
+
+    @property
+    def caps(self) -> dict[str, int]:
+        return {
+            name: party.candidates
+            for name, party in self.parties.items()
+            if party.candidates is not None
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate in a single-winner contest; ``party`` is None for the self-nominated."""
+
+    name: str
+    votes: int
+    party: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_count(f"votes for {self.name!r}", self.votes)
+
+
+@dataclass(frozen=True, slots=True)
+class ContestVotes:
+    """A single-winner contest: a district, an office, or one Senate seat.
+
+    ``electors`` is the number of electors entitled to vote where the voters are electors
+    (the Senate); ``invalid`` counts ballots that count for nothing.
+    """
+
+    name: str
+    candidates: tuple[Candidate, ...]
+    against_all: int = 0
+    invalid: int = 0
+    electors: int | None = None
+
+    def __post_init__(self) -> None:
+        names = [candidate.name for candidate in self.candidates]
+        if len(set(names)) != len(names):
+            raise BallotError(f"contest {self.name!r} names a candidate twice")
+        _check_count(f"votes against all in {self.name!r}", self.against_all)
+        _check_count(f"invalid ballots in {self.name!r}", self.invalid)
+
+    @property
+    def votes(self) -> dict[str, int]:
+        return {candidate.name: candidate.votes for candidate in self.candidates}
+
+    def base(self, base: Base) -> int:
+        candidates = sum(candidate.votes for candidate in self.candidates)
+        if base is Base.OPTIONS:
+            return candidates
+        if base is Base.OPTIONS_AND_AGAINST_ALL:
+            return candidates + self.against_all
+        return candidates + self.against_all + self.invalid
+
+
+class ReferendumBase(Enum):
+    """Who a referendum share is taken of."""
+
+    PARTICIPANTS = "citizens who took part"
+    VALID = "valid ballots"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionReturn:
+    """One region's referendum return: those who took part and the yes votes."""
+
+    name: str
+    participated: int
+    yes: int
+
+    def __post_init__(self) -> None:
+        _check_count(f"participants in {self.name!r}", self.participated)
+        _check_count(f"yes votes in {self.name!r}", self.yes)
+        if self.yes > self.participated:
+            raise BallotError(
+                f"region {self.name!r}: {self.yes:,} yes votes but only"
+                f" {self.participated:,} took part"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferendumVotes:
+    """A referendum question's return, nationwide and (for constitutional questions) by region."""
+
+    question: str
+    eligible: int
+    participated: int
+    yes: int
+    no: int
+    invalid: int = 0
+    constitutional: bool = False
+    regions: tuple[RegionReturn, ...] = ()
+
+    def __post_init__(self) -> None:
+        for what in ("eligible", "participated", "yes", "no", "invalid"):
+            _check_count(what, getattr(self, what))
+        if self.participated > self.eligible:
+            raise BallotError(
+                f"{self.participated:,} took part but only {self.eligible:,} are eligible"
+            )
+        if self.yes + self.no + self.invalid > self.participated:
+            raise BallotError(
+                f"yes + no + invalid = {self.yes + self.no + self.invalid:,} exceeds the"
+                f" {self.participated:,} who took part"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Ballots:
+    """Everything one election's rulebook may count. Unused parts stay empty."""
+
+    lists: ListVotes | None = None
+    contests: tuple[ContestVotes, ...] = ()
+    referendum: ReferendumVotes | None = None
+    list_seats: int | None = None
+    round: int = 1
+
+    def __post_init__(self) -> None:
+        names = [contest.name for contest in self.contests]
+        if len(set(names)) != len(names):
+            raise BallotError("two contests have the same name")
+        if self.list_seats is not None and (
+            type(self.list_seats) is not int or self.list_seats < 1
+        ):
+            raise BallotError(
+                f"list_seats must be a whole number of at least 1, got {self.list_seats!r}"
+            )
+
+
+def party_of(candidate: Candidate) -> str:
+    """The party a district seat counts for; the self-nominated count as such."""
+    return candidate.party or "Self-nominated"
+
+
+__all__ = [
+    "BallotError",
+    "Ballots",
+    "Base",
+    "Candidate",
+    "ContestVotes",
+    "ListVotes",
+    "Party",
+    "ReferendumBase",
+    "ReferendumVotes",
+    "RegionReturn",
+    "party_of",
+]

@@ -1,0 +1,112 @@
+"""Compositions: how a rulebook's tiers make one result.
+
+- :class:`ListElection`: one list tier (Mazhilis 2007-2022, Kurultai);
+- :class:`ParallelElection`: a list tier and a district tier whose seats add up
+  (Mazhilis 2023, oblast maslikhats);
+- :class:`SingleWinnerElection`: single-winner contests (districts, President, akims, Senate);
+- :class:`ReferendumElection`: validity and adoption of a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from saylau.law.ballots import BallotError, Ballots
+from saylau.law.majority import Referendum
+from saylau.law.results import Result, add_seats
+from saylau.law.tiers import DistrictTier, ListTier, TierResult
+from saylau.law.ties import Lots
+from saylau.law.trail import Trail
+
+LotsByContest = Mapping[str, Lots]
+
+
+def _result(rulebook: str, parts: list[TierResult], seats: dict[str, int]) -> Result:
+    steps = [step for part in parts for step in part.steps]
+    return Result(
+        rulebook=rulebook,
+        seats=seats,
+        tiers={part.name: part.seats for part in parts},
+        winners={name: who for part in parts for name, who in part.winners.items()},
+        questions=tuple(question for part in parts for question in part.questions),
+        trail=Trail(steps),
+    )
+
+
+def _lists(ballots: Ballots, tier: ListTier, lots: LotsByContest) -> TierResult:
+    if ballots.lists is None:
+        raise BallotError(f"{tier.name}: the ballots have no list votes")
+    return tier.run(ballots.lists, ballots.list_seats, lots.get(tier.name))
+
+
+def _contests(ballots: Ballots, tier: DistrictTier, lots: LotsByContest) -> TierResult:
+    if not ballots.contests:
+        raise BallotError(f"{tier.name}: the ballots have no contests")
+    return tier.run(ballots.contests, ballots.round, lots)
+
+
+@dataclass(frozen=True, slots=True)
+class ListElection:
+    """Seats by party lists only."""
+
+    tier: ListTier
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        part = _lists(ballots, self.tier, lots)
+        return _result(rulebook, [part], dict(part.seats))
+
+
+@dataclass(frozen=True, slots=True)
+class ParallelElection:
+    """A list tier and a district tier, independent; a party's seats are the sum."""
+
+    lists: ListTier
+    districts: DistrictTier
+    district_count: int | None = None
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if self.district_count is not None and len(ballots.contests) != self.district_count:
+            raise BallotError(
+                f"{self.districts.name}: expected {self.district_count} districts,"
+                f" got {len(ballots.contests)}"
+            )
+        list_part = _lists(ballots, self.lists, lots)
+        district_part = _contests(ballots, self.districts, lots)
+        seats = add_seats(list_part.seats, district_part.seats)
+        return _result(rulebook, [list_part, district_part], seats)
+
+
+@dataclass(frozen=True, slots=True)
+class SingleWinnerElection:
+    """One or more single-winner contests under one rule."""
+
+    tier: DistrictTier
+    seats_by_party: bool = True
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        part = _contests(ballots, self.tier, lots)
+        if not self.seats_by_party:
+            part = TierResult(part.name, {}, part.winners, part.questions, part.steps)
+        return _result(rulebook, [part], dict(part.seats))
+
+
+@dataclass(frozen=True, slots=True)
+class ReferendumElection:
+    """Validity and adoption of one question."""
+
+    rule: Referendum
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if ballots.referendum is None:
+            raise BallotError("the ballots have no referendum return")
+        decisions, steps, questions = self.rule.decide(ballots.referendum)
+        return Result(
+            rulebook=rulebook,
+            decisions=decisions,
+            questions=tuple(questions),
+            trail=Trail(steps),
+        )
+
+
+Composition = ListElection | ParallelElection | SingleWinnerElection | ReferendumElection

@@ -1,0 +1,282 @@
+"""Tiers and how they combine.
+
+A tier is one allocation over one set of votes: a list tier shares seats among admitted lists;
+a district tier elects one winner per district. Kazakhstan's Mazhilis (2023) runs the two in
+parallel: their seats add up. A compensatory composition (Germany, New Zealand) counts the
+district seats against each party's list entitlement, and keeps or levels overhang.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from fractions import Fraction
+
+from saylau.law.ballots import ContestVotes, ListVotes, party_of
+from saylau.law.citation import Citation
+from saylau.law.majority import AbsoluteMajority, ElectorsMajority, Outcome, Plurality
+from saylau.law.methods import Allocation, AllocationInputError, DivisorMethod, Method
+from saylau.law.results import Question, add_seats
+from saylau.law.thresholds import Threshold, admit
+from saylau.law.ties import REPORT_TIES, Lots, TieRule
+from saylau.law.trail import AdmittedByRule, Leveling, Overhang, SeatsTotal, Step, TierHeading
+
+
+@dataclass(frozen=True, slots=True)
+class TierResult:
+    """Seats (or winners) of one tier, its questions and its steps."""
+
+    name: str
+    seats: dict[str, int]
+    winners: dict[str, str] = field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ListTier:
+    """Seats shared among the lists that pass the threshold.
+
+    ``seats`` is the tier's size (``None``: given with the ballots, as for maslikhats of
+    different sizes). ``runner_up_seats`` keeps a second list in the house when only one
+    passes (Mazhilis 2007-2022). ``caps_apply`` limits a list to its number of candidates.
+    """
+
+    name: str
+    method: Method
+    threshold: Threshold | None
+    seats: int | None = None
+    tie_rule: TieRule = REPORT_TIES
+    caps_apply: bool = True
+    min_lists: int = 1
+    citation: Citation | None = None
+    min_lists_citation: Citation | None = None
+
+    def run(
+        self, votes: ListVotes, seats: int | None = None, lots: Lots | None = None
+    ) -> TierResult:
+        house = seats if seats is not None else self.seats
+        if house is None:
+            raise AllocationInputError(f"{self.name}: the number of seats is not given")
+        steps: list[Step] = [
+            TierHeading(self.name, f"{house} seats, {self.method.name}", self.citation)
+        ]
+        admitted, threshold_steps = admit(self.threshold, votes)
+        steps.extend(threshold_steps)
+        if len(admitted) < self.min_lists:
+            admitted, extra = self._runner_up(votes, admitted)
+            steps.extend(extra)
+        if not admitted:
+            question = Question(
+                "no_list_admitted", self.name, "no list reached the threshold; no seats allocated"
+            )
+            return TierResult(self.name, {}, questions=(question,), steps=tuple(steps))
+        admitted_votes = {name: votes.votes[name] for name in admitted}
+        allocation = self.method.allocate(
+            admitted_votes,
+            house,
+            caps=votes.caps if self.caps_apply else None,
+            tie_rule=self.tie_rule,
+            registration=votes.registration,
+            lots=lots,
+        )
+        steps.extend(allocation.trail)
+        seats_by_list = {name: allocation.seats.get(name, 0) for name in votes.votes}
+        return TierResult(
+            self.name,
+            seats_by_list,
+            questions=_tie_question(self.name, allocation),
+            steps=tuple(steps),
+        )
+
+    def _runner_up(self, votes: ListVotes, admitted: list[str]) -> tuple[list[str], list[Step]]:
+        """Admit the best-placed excluded lists until ``min_lists`` lists take part."""
+        waiting = sorted(
+            (name for name in votes.votes if name not in admitted),
+            key=lambda name: -votes.votes[name],
+        )
+        needed = self.min_lists - len(admitted)
+        chosen = waiting[:needed]
+        if (
+            len(waiting) > needed
+            and needed
+            and (votes.votes[waiting[needed - 1]] == votes.votes[waiting[needed]])
+        ):
+            raise AllocationInputError(
+                f"{self.name}: the runner-up lists are tied; the law must decide which is admitted"
+            )
+        steps: list[Step] = [
+            AdmittedByRule(
+                name,
+                votes.votes[name],
+                f"the best-placed list below the threshold, so that {self.min_lists} lists"
+                " take part",
+                self.min_lists_citation,
+            )
+            for name in chosen
+        ]
+        return [name for name in votes.votes if name in admitted or name in chosen], steps
+
+
+def _tie_question(contest: str, allocation: Allocation) -> tuple[Question, ...]:
+    if allocation.tie is None:
+        return ()
+    tie = allocation.tie
+    return (
+        Question(
+            "tie",
+            contest,
+            f"{', '.join(tie.options)} are tied for {tie.seats} seat(s): {tie.reason};"
+            " a recorded drawing of lots must decide",
+            tie.options,
+            tie.seats,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictTier:
+    """One winner per district (single-member districts, an office, a Senate seat).
+
+    A district's seat counts for its winner's party; self-nominated winners count together.
+    """
+
+    name: str
+    rule: Plurality | AbsoluteMajority | ElectorsMajority
+    citation: Citation | None = None
+
+    def run(
+        self,
+        contests: tuple[ContestVotes, ...],
+        round: int = 1,
+        lots: Mapping[str, Lots] | None = None,
+    ) -> TierResult:
+        steps: list[Step] = [
+            TierHeading(self.name, f"{len(contests)} single-winner contests", self.citation)
+        ]
+        seats: dict[str, int] = {}
+        winners: dict[str, str] = {}
+        questions: list[Question] = []
+        for contest in contests:
+            outcome = self._decide(contest, round, (lots or {}).get(contest.name))
+            steps.append(TierHeading(contest.name, "single-winner contest"))
+            steps.extend(outcome.steps)
+            questions.extend(outcome.questions)
+            if outcome.winner is not None:
+                winners[contest.name] = outcome.winner
+                winner = next(c for c in contest.candidates if c.name == outcome.winner)
+                seats[party_of(winner)] = seats.get(party_of(winner), 0) + 1
+        if len(contests) > 1:
+            steps.append(SeatsTotal(f"{self.name}: seats by party", dict(seats)))
+        return TierResult(self.name, seats, winners, tuple(questions), tuple(steps))
+
+    def _decide(self, contest: ContestVotes, round: int, lots: Lots | None) -> Outcome:
+        if isinstance(self.rule, Plurality):
+            return self.rule.decide(contest, lots)
+        return self.rule.decide(contest, round, lots)
+
+
+class OverhangPolicy(Enum):
+    """What a compensatory system does when district seats exceed a party's entitlement."""
+
+    KEEP = "kept: the house grows by the overhang"
+    LEVEL = "levelled: the house grows until every party is compensated"
+    DENY = "denied: district winners not covered by the entitlement are not seated"
+
+
+@dataclass(frozen=True, slots=True)
+class Compensatory:
+    """A list tier that allocates the whole house and subtracts the district seats won.
+
+    The entitlement is the method's allocation of ``house`` seats among admitted parties. A
+    party's list seats are its entitlement less its district seats. Overhang is kept, levelled
+    (the smallest larger house in which no party has overhang, found directly from divisor
+    bounds, never by adding seats one by one), or denied.
+    """
+
+    name: str
+    method: Method
+    threshold: Threshold | None
+    house: int
+    overhang: OverhangPolicy
+    tie_rule: TieRule = REPORT_TIES
+    citation: Citation | None = None
+
+    def run(self, votes: ListVotes, district_seats: Mapping[str, int]) -> TierResult:
+        steps: list[Step] = [
+            TierHeading(self.name, f"{self.house} seats, compensatory", self.citation)
+        ]
+        admitted, threshold_steps = admit(self.threshold, votes)
+        steps.extend(threshold_steps)
+        eligible = {name: votes.votes[name] for name in admitted}
+        house = self.house
+        won = {name: district_seats.get(name, 0) for name in eligible}
+        if self.overhang is OverhangPolicy.LEVEL and eligible:
+            house = max(house, leveled_house(self.method, eligible, won))
+            if house > self.house:
+                steps.append(
+                    Leveling(
+                        self.house,
+                        house,
+                        "smallest house in which every party's"
+                        " entitlement covers its district seats",
+                        self.citation,
+                    )
+                )
+        allocation = self.method.allocate(
+            eligible, house, tie_rule=self.tie_rule, registration=votes.registration
+        )
+        steps.extend(allocation.trail)
+        total: dict[str, int] = {}
+        for name in eligible:
+            entitled = allocation.seats.get(name, 0)
+            if won[name] > entitled:
+                steps.append(
+                    Overhang(name, entitled, won[name], self.overhang.value, self.citation)
+                )
+                total[name] = won[name] if self.overhang is not OverhangPolicy.DENY else entitled
+            else:
+                total[name] = entitled
+        # Districts won by parties outside the list tier (or independents) stay seated.
+        outside = {p: n for p, n in district_seats.items() if p not in eligible and n}
+        total = add_seats(total, outside)
+        steps.append(SeatsTotal(f"{self.name}: seats by party", total))
+        return TierResult(
+            self.name, total, questions=_tie_question(self.name, allocation), steps=tuple(steps)
+        )
+
+
+def leveled_house(method: Method, votes: Mapping[str, int], won: Mapping[str, int]) -> int:
+    """The smallest house whose allocation gives every party at least its district seats.
+
+    For a divisor method a party keeps ``w`` seats exactly while the divisor does not exceed
+    its ``w``-th quotient ``v / d(w - 1)``. The binding divisor is the smallest such quotient;
+    the house is the number of quotients, over all parties, at or above it.
+    """
+    if not isinstance(method, DivisorMethod):
+        raise AllocationInputError(f"levelling needs a divisor method, not {method.name}")
+    needing = [name for name in votes if won.get(name, 0) > 0]
+    if not needing:
+        return 0
+    bound = min(method.quotient(votes[name], won[name] - 1) for name in needing)
+    return sum(_count_at_or_above(method, count, bound) for count in votes.values())
+
+
+def _count_at_or_above(method: DivisorMethod, votes: int, bound: tuple[int, Fraction | int]) -> int:
+    """How many of an option's quotients ``votes / d(k)`` are at or above ``bound`` (exact).
+
+    Quotients fall as ``k`` grows, so a binary search over ``k`` finds the count.
+    """
+    if method.quotient(votes, 0) < bound:
+        return 0
+    low, high = 0, 1
+    while method.quotient(votes, high) >= bound:
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        if method.quotient(votes, middle) >= bound:
+            low = middle
+        else:
+            high = middle
+    return low + 1
