@@ -18,16 +18,26 @@ from saylau.law.trail import Admitted, Excluded, Step
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """At least (or more than) ``share`` of ``base``, e.g. 5% "and more" of lists + against all."""
+    """At least (or more than) ``share`` of ``base``, e.g. 5% "and more" of lists + against all.
+
+    ``base`` is one of the counted bases, or a declared number (e.g. all ballots received,
+    known from elsewhere).
+    """
 
     share: Fraction
-    base: Base
+    base: Base | int
     inclusive: bool = True
     citation: Citation | None = None
 
+    def total(self, votes: ListVotes) -> int:
+        return self.base if isinstance(self.base, int) else votes.base(self.base)
+
+    def base_name(self) -> str:
+        return "the declared base" if isinstance(self.base, int) else self.base.describe("lists")
+
     def passes(self, option: str, votes: ListVotes) -> bool:
         left = votes.votes[option] * self.share.denominator
-        right = self.share.numerator * votes.base(self.base)
+        right = self.share.numerator * self.total(votes)
         return left >= right if self.inclusive else left > right
 
     def describe(self) -> str:
@@ -84,8 +94,9 @@ Threshold = Share | VoteCount | DistrictWins | AnyOf
 
 def _shown_base(threshold: Threshold, votes: ListVotes) -> tuple[str, int]:
     first = threshold.paths[0] if isinstance(threshold, AnyOf) else threshold
-    base = first.base if isinstance(first, Share) else Base.OPTIONS_AND_AGAINST_ALL
-    return base.describe("lists"), votes.base(base)
+    if isinstance(first, Share):
+        return first.base_name(), first.total(votes)
+    return Base.OPTIONS_AND_AGAINST_ALL.describe("lists"), votes.base(Base.OPTIONS_AND_AGAINST_ALL)
 
 
 def admit(threshold: Threshold | None, votes: ListVotes) -> tuple[list[str], list[Step]]:

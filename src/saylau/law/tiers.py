@@ -32,6 +32,7 @@ class TierResult:
     winners: dict[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     steps: tuple[Step, ...] = ()
+    allocation: Allocation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class ListTier:
     tie_rule: TieRule = REPORT_TIES
     caps_apply: bool = True
     min_lists: int = 1
+    min_seats: int = 0
     citation: Citation | None = None
     min_lists_citation: Citation | None = None
 
@@ -73,14 +75,31 @@ class ListTier:
             )
             return TierResult(self.name, {}, questions=(question,), steps=tuple(steps))
         admitted_votes = {name: votes.votes[name] for name in admitted}
-        allocation = self.method.allocate(
-            admitted_votes,
-            house,
-            caps=votes.caps if self.caps_apply else None,
-            tie_rule=self.tie_rule,
-            registration=votes.registration,
-            lots=lots,
-        )
+        caps = votes.caps if self.caps_apply else None
+        allocation: Allocation
+        if isinstance(self.method, DivisorMethod):
+            allocation = self.method.allocate(
+                admitted_votes,
+                house,
+                caps=caps,
+                min_seats=self.min_seats,
+                tie_rule=self.tie_rule,
+                registration=votes.registration,
+                lots=lots,
+            )
+        elif self.min_seats:
+            raise AllocationInputError(
+                f"a minimum of seats per list applies to divisor methods, not {self.method.name}"
+            )
+        else:
+            allocation = self.method.allocate(
+                admitted_votes,
+                house,
+                caps=caps,
+                tie_rule=self.tie_rule,
+                registration=votes.registration,
+                lots=lots,
+            )
         steps.extend(allocation.trail)
         seats_by_list = {name: allocation.seats.get(name, 0) for name in votes.votes}
         return TierResult(
@@ -88,6 +107,7 @@ class ListTier:
             seats_by_list,
             questions=_tie_question(self.name, allocation),
             steps=tuple(steps),
+            allocation=allocation,
         )
 
     def _runner_up(self, votes: ListVotes, admitted: list[str]) -> tuple[list[str], list[Step]]:

@@ -1,0 +1,291 @@
+"""The ``saylau`` command: allocate seats, run a rulebook, list rulebooks.
+
+Bad input ends with one line on standard error naming the file, the row or path, the field and
+what was expected, and exit code 2. No traceback reaches the clerk.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from saylau.count.ballots_json import read_election
+from saylau.count.errors import InputError
+from saylau.count.votes_csv import read_votes_csv
+from saylau.law.ballots import BallotError, Base, ListVotes, Party
+from saylau.law.methods import METHOD_NAMES, AllocationInputError, method_by_name
+from saylau.law.numbers import percent_text
+from saylau.law.results import Result
+from saylau.law.rulebooks import REGISTRY, Rulebook, RulebookNotFound
+from saylau.law.thresholds import Share
+from saylau.law.tiers import ListTier, TierResult
+from saylau.law.ties import EARLIER_REGISTRATION, REPORT_TIES, TieRule
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="saylau: exact, dated, self-explaining election results.",
+)
+out = Console(highlight=False, soft_wrap=True)
+EXIT_BAD_INPUT = 2
+EXIT_OPEN = 3
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def fail(message: str) -> NoReturn:
+    """One line for the clerk, exit code 2."""
+    print(f"saylau: error: {message}", file=sys.stderr)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def guarded(action: Callable[[], None]) -> None:
+    """Run a command, turning every known input error into one line and exit code 2."""
+    try:
+        action()
+    except (InputError, AllocationInputError, RulebookNotFound, BallotError) as error:
+        fail(str(error))
+
+
+def parse_share(text: str, option: str) -> Fraction:
+    """``5%``, ``5`` or ``3.25%`` as an exact fraction (5% -> 1/20)."""
+    number = text.strip().removesuffix("%").strip()
+    try:
+        value = Fraction(Decimal(number)) / 100
+    except (InvalidOperation, ValueError):
+        fail(f"{option}: expected a percentage such as 5% or 3.25%, got {text!r}")
+    if not 0 <= value <= 1:
+        fail(f"{option}: expected a percentage between 0% and 100%, got {text!r}")
+    return value
+
+
+def parse_divisor(text: str) -> Fraction:
+    try:
+        value = Fraction(Decimal(text.strip()))
+    except (InvalidOperation, ValueError):
+        fail(f"--first-divisor: expected a number such as 1.4, got {text!r}")
+    if value <= 0:
+        fail(f"--first-divisor: expected a positive number, got {text!r}")
+    return value
+
+
+def emit_json(document: Any) -> None:
+    out.print_json(json.dumps(document, ensure_ascii=False))
+
+
+@app.command()
+def allocate(
+    votes_file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with the header party,votes (optionally registered_order, candidates)"
+        ),
+    ],
+    seats: Annotated[int, typer.Option("--seats", help="seats to allocate (1 or more)")],
+    method: Annotated[str, typer.Option("--method", help=f"one of: {', '.join(METHOD_NAMES)}")],
+    threshold: Annotated[str | None, typer.Option(help="e.g. 5% ('5% and more')")] = None,
+    threshold_base: Annotated[
+        int | None,
+        typer.Option(
+            help="the number the threshold is a share of (default: all votes in the file)"
+        ),
+    ] = None,
+    more_than: Annotated[
+        bool,
+        typer.Option("--more-than", help="the threshold means 'more than X', not 'X and more'"),
+    ] = False,
+    first_divisor: Annotated[
+        str | None, typer.Option(help="first divisor of modified-sainte-lague (default 1.4)")
+    ] = None,
+    min_seats: Annotated[int, typer.Option(help="seats every list gets first")] = 0,
+    output: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    explain: Annotated[bool, typer.Option(help="print the trail with the table")] = True,
+) -> None:
+    """Allocate seats among parties by one method, with an optional threshold."""
+
+    def run() -> None:
+        if seats < 1:
+            fail(f"--seats: expected a whole number of at least 1, got {seats}")
+        if min_seats < 0:
+            fail(f"--min-seats: expected 0 or more, got {min_seats}")
+        if threshold_base is not None and threshold_base < 1:
+            fail(f"--threshold-base: expected a whole number of at least 1, got {threshold_base}")
+        chosen = method_by_name(
+            method, first_divisor=parse_divisor(first_divisor) if first_divisor else None
+        )
+        if first_divisor and method != "modified-sainte-lague":
+            fail("--first-divisor applies to --method modified-sainte-lague only")
+        table = read_votes_csv(votes_file)
+        parties = {
+            name: Party(name, table.registration.get(name), table.candidates.get(name))
+            for name in table.votes
+        }
+        votes = ListVotes(table.votes, parties=parties)
+        rule = (
+            Share(
+                parse_share(threshold, "--threshold"),
+                threshold_base if threshold_base is not None else Base.OPTIONS,
+                inclusive=not more_than,
+            )
+            if threshold
+            else None
+        )
+        if threshold_base is not None and threshold_base < votes.base(Base.OPTIONS):
+            fail(
+                f"--threshold-base: {threshold_base:,} is smaller than the"
+                f" {votes.base(Base.OPTIONS):,} votes in {votes_file}"
+            )
+        tie_rule = TieRule((EARLIER_REGISTRATION,)) if table.registration else REPORT_TIES
+        tier = ListTier("allocation", chosen, rule, seats, tie_rule=tie_rule, min_seats=min_seats)
+        part = tier.run(votes)
+        if output is Format.json:
+            emit_json(allocation_json(part, chosen.name))
+        else:
+            base = threshold_base if threshold_base is not None else votes.base(Base.OPTIONS)
+            print_allocation(part, votes, base, chosen.name, explain)
+        if part.questions:
+            raise typer.Exit(EXIT_OPEN)
+
+    guarded(run)
+
+
+def allocation_json(part: TierResult, method: str) -> dict[str, Any]:
+    document: dict[str, Any] = {"method": method, "seats": part.seats}
+    allocation = part.allocation
+    if allocation is not None and allocation.tie is not None:
+        document["tie"] = {
+            "options": list(allocation.tie.options),
+            "seats": allocation.tie.seats,
+            "reason": allocation.tie.reason,
+        }
+    document["questions"] = [q.to_json() for q in part.questions]
+    document["trail"] = [step.to_json() for step in part.steps]
+    return document
+
+
+def print_allocation(
+    part: TierResult, votes: ListVotes, total: int, method: str, explain: bool
+) -> None:
+    table = Table(title=f"Seats by {method}")
+    table.add_column("party")
+    table.add_column("votes", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("seats", justify="right")
+    for name, count in sorted(votes.votes.items(), key=lambda item: -item[1]):
+        table.add_row(name, f"{count:,}", percent_text(count, total), str(part.seats.get(name, 0)))
+    out.print(table)
+    print_questions(part.questions)
+    if explain:
+        out.print("\n".join(step.explain() for step in part.steps), markup=False)
+
+
+def print_questions(questions: tuple[Any, ...]) -> None:
+    for question in questions:
+        out.print(f"[bold red]OPEN ({question.code})[/] {question.contest}: ", end="")
+        out.print(question.text, markup=False)
+
+
+@app.command()
+def elect(
+    rulebook: Annotated[str, typer.Argument(help="e.g. kz.mazhilis@2023-03-19")],
+    input_file: Annotated[
+        Path, typer.Argument(help="election totals as JSON (docs/elect-input.md)")
+    ],
+    explain: Annotated[bool, typer.Option("--explain", help="print the whole trail")] = False,
+    output: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Run a whole rulebook on an election's totals."""
+
+    def run() -> None:
+        chosen = REGISTRY.find(rulebook)
+        ballots, lots, _ = read_election(input_file)
+        result = chosen.elect(ballots, lots)
+        if output is Format.json:
+            emit_json(result.to_json())
+        else:
+            print_result(chosen, result, explain)
+        if result.questions:
+            raise typer.Exit(EXIT_OPEN)
+
+    guarded(run)
+
+
+def print_result(rulebook: Rulebook, result: Result, explain: bool) -> None:
+    out.print(f"[bold]{rulebook.title}[/] ({rulebook.ref})")
+    if result.seats:
+        table = Table(title="Seats")
+        table.add_column("party")
+        tiers = list(result.tiers)
+        for tier in tiers:
+            table.add_column(tier, justify="right")
+        if len(tiers) > 1:
+            table.add_column("total", justify="right")
+        for party, seats in sorted(result.seats.items(), key=lambda item: -item[1]):
+            cells = [str(result.tiers[tier].get(party, 0)) for tier in tiers]
+            if len(tiers) > 1:
+                cells.append(str(seats))
+            table.add_row(party, *cells)
+        out.print(table)
+    if result.winners:
+        winners = Table(title="Winners")
+        winners.add_column("contest")
+        winners.add_column("winner")
+        for contest, winner in result.winners.items():
+            winners.add_row(contest, winner)
+        out.print(winners)
+    for decision, value in result.decisions.items():
+        out.print(f"{decision}: {'yes' if value else 'no'}")
+    print_questions(result.questions)
+    if rulebook.provisional:
+        out.print(
+            "provisional: "
+            + "; ".join(p.name for p in rulebook.provisional)
+            + " (see `saylau rulebooks`)",
+            markup=False,
+        )
+    if explain:
+        out.print(result.trail.explain(), markup=False)
+
+
+@app.command()
+def rulebooks(
+    output: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """List the rulebooks with their validity, provisional parts and citations."""
+    books = REGISTRY.all()
+    if output is Format.json:
+        emit_json([book.to_json() for book in books])
+        return
+    for book in books:
+        out.print(f"[bold]{book.ref}[/]  {book.title}  ({book.validity()})")
+        for provision in book.provisions:
+            flag = "[yellow]PROVISIONAL[/] " if provision.provisional else ""
+            cited = f" [{provision.citation}]" if provision.citation else ""
+            note = f" - {provision.note}" if provision.note else ""
+            out.print(f"  {flag}", end="")
+            out.print(f"{provision.name}: {provision.value}{cited}{note}", markup=False)
+        if book.example:
+            out.print(f"  example: {book.example}", markup=False)
+        out.print()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

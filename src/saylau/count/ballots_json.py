@@ -1,0 +1,229 @@
+"""Reading the input of ``saylau elect``: an election's totals as JSON.
+
+The document (see ``docs/elect-input.md`` and ``examples/``)::
+
+    {
+      "description": "...", "source": "...",
+      "list_seats": 17,            # only where the rulebook leaves the size open
+      "round": 1,                  # 2 for a runoff
+      "lists": {"against_all": 0, "invalid": 0,
+                "parties": [{"name": "...", "votes": 0, "registration": 1, "candidates": 80}]},
+      "contests": [{"name": "...", "against_all": 0, "invalid": 0, "electors": null,
+                    "candidates": [{"name": "...", "party": "...", "votes": 0}]}],
+      "referendum": {"question": "...", "eligible": 0, "participated": 0, "yes": 0, "no": 0,
+                     "invalid": 0, "constitutional": false,
+                     "regions": [{"name": "...", "participated": 0, "yes": 0}]},
+      "lots": {"<contest or tier>": {"order": ["..."], "record": "minutes ..."}}
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+
+from saylau.count.errors import InputError
+from saylau.law.ballots import (
+    BallotError,
+    Ballots,
+    Candidate,
+    ContestVotes,
+    ListVotes,
+    Party,
+    ReferendumVotes,
+    RegionReturn,
+)
+from saylau.law.ties import Lots, TieInputError
+
+Count = Annotated[StrictInt, Field(ge=0)]
+Name = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PartyIn(_Model):
+    name: Name
+    votes: Count
+    registration: Annotated[StrictInt, Field(ge=1)] | None = None
+    candidates: Count | None = None
+
+
+class ListsIn(_Model):
+    parties: list[PartyIn]
+    against_all: Count = 0
+    invalid: Count = 0
+
+
+class CandidateIn(_Model):
+    name: Name
+    votes: Count
+    party: Name | None = None
+
+
+class ContestIn(_Model):
+    name: Name
+    candidates: list[CandidateIn]
+    against_all: Count = 0
+    invalid: Count = 0
+    electors: Count | None = None
+
+
+class RegionIn(_Model):
+    name: Name
+    participated: Count
+    yes: Count
+
+
+class ReferendumIn(_Model):
+    question: Name
+    eligible: Count
+    participated: Count
+    yes: Count
+    no: Count
+    invalid: Count = 0
+    constitutional: StrictBool = False
+    regions: list[RegionIn] = []
+
+
+class LotsIn(_Model):
+    order: list[Name]
+    record: Name
+
+
+class ElectionIn(_Model):
+    description: str = ""
+    source: str | list[str] = ""
+    rulebook: str | None = None
+    list_seats: Annotated[StrictInt, Field(ge=1)] | None = None
+    round: Annotated[StrictInt, Field(ge=1, le=2)] = 1
+    lists: ListsIn | None = None
+    contests: list[ContestIn] = []
+    referendum: ReferendumIn | None = None
+    lots: dict[str, LotsIn] = {}
+
+
+def _path(location: tuple[int | str, ...]) -> tuple[str, str]:
+    """A pydantic location as a readable path and the field it ends in."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    field = next((str(p) for p in reversed(location) if isinstance(p, str)), "")
+    return text, field
+
+
+def _expected(error: dict[str, object]) -> str:
+    kind = str(error.get("type", ""))
+    given = error.get("input")
+    if kind == "missing":
+        return "this field is required"
+    if kind == "extra_forbidden":
+        return "unknown field; check the spelling against docs/elect-input.md"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"expected a whole number, got {given!r}"
+    if kind == "greater_than_equal":
+        context = error.get("ctx")
+        limit = context.get("ge", 0) if isinstance(context, dict) else 0
+        return f"expected a whole number of {limit} or more, got {given!r}"
+    return str(error.get("msg", "invalid value"))
+
+
+def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
+    """Check a decoded JSON document and turn it into ballots and recorded lots."""
+    try:
+        model = ElectionIn.model_validate(document)
+    except ValidationError as invalid:
+        error = invalid.errors()[0]
+        where, field = _path(tuple(error["loc"]))
+        raise InputError(file, where, field, _expected(dict(error))) from None
+    known_parties = {party.name for party in model.lists.parties} if model.lists else set()
+    for c_index, contest in enumerate(model.contests):
+        for k_index, candidate in enumerate(contest.candidates):
+            if (
+                candidate.party is not None
+                and known_parties
+                and (candidate.party not in known_parties)
+            ):
+                raise InputError(
+                    file,
+                    f"contests[{c_index}].candidates[{k_index}]",
+                    "party",
+                    f"unknown party {candidate.party!r}; expected one of the lists:"
+                    f" {', '.join(sorted(known_parties))}, or null for the self-nominated",
+                )
+    if model.lists:
+        names = [party.name for party in model.lists.parties]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                raise InputError(
+                    file,
+                    f"lists.parties[{index}]",
+                    "name",
+                    f"{name!r} appears twice; expected one entry per list",
+                )
+    try:
+        ballots = Ballots(
+            lists=ListVotes(
+                votes={p.name: p.votes for p in model.lists.parties},
+                against_all=model.lists.against_all,
+                invalid=model.lists.invalid,
+                parties={
+                    p.name: Party(p.name, p.registration, p.candidates) for p in model.lists.parties
+                },
+            )
+            if model.lists
+            else None,
+            contests=tuple(
+                ContestVotes(
+                    c.name,
+                    tuple(Candidate(k.name, k.votes, k.party) for k in c.candidates),
+                    c.against_all,
+                    c.invalid,
+                    c.electors,
+                )
+                for c in model.contests
+            ),
+            referendum=ReferendumVotes(
+                model.referendum.question,
+                model.referendum.eligible,
+                model.referendum.participated,
+                model.referendum.yes,
+                model.referendum.no,
+                model.referendum.invalid,
+                model.referendum.constitutional,
+                tuple(
+                    RegionReturn(r.name, r.participated, r.yes) for r in model.referendum.regions
+                ),
+            )
+            if model.referendum
+            else None,
+            list_seats=model.list_seats,
+            round=model.round,
+        )
+        lots = {name: Lots(tuple(entry.order), entry.record) for name, entry in model.lots.items()}
+    except (BallotError, TieInputError) as invalid:
+        raise InputError(file, "", "", str(invalid)) from None
+    return ballots, lots, model
+
+
+def read_election(path: Path) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
+    """Read an election file; any error names the file and the path of the bad field."""
+    file = str(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(file, "", "", "no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(file, "", "", "the file is not UTF-8 text") from None
+    except json.JSONDecodeError as broken:
+        raise InputError(
+            file,
+            f"line {broken.lineno}, column {broken.colno}",
+            "",
+            f"not valid JSON: {broken.msg}",
+        ) from None
+    return parse_election(document, file)
