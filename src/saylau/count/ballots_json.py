@@ -84,8 +84,8 @@ class ReferendumIn(_Model):
     eligible: Count
     participated: Count
     yes: Count
-    no: Count
-    invalid: Count = 0
+    no: Count | None = None
+    invalid: Count | None = None
     constitutional: StrictBool = False
     regions: list[RegionIn] = []
 

@@ -169,22 +169,23 @@ class ReferendumVotes:
     eligible: int
     participated: int
     yes: int
-    no: int
-    invalid: int = 0
+    no: int | None = None
+    invalid: int | None = None
     constitutional: bool = False
     regions: tuple[RegionReturn, ...] = ()
 
     def __post_init__(self) -> None:
         for what in ("eligible", "participated", "yes", "no", "invalid"):
-            _check_count(what, getattr(self, what))
+            if getattr(self, what) is not None:
+                _check_count(what, getattr(self, what))
         if self.participated > self.eligible:
             raise BallotError(
                 f"{self.participated:,} took part but only {self.eligible:,} are eligible"
             )
-        if self.yes + self.no + self.invalid > self.participated:
+        counted = self.yes + (self.no or 0) + (self.invalid or 0)
+        if counted > self.participated:
             raise BallotError(
-                f"yes + no + invalid = {self.yes + self.no + self.invalid:,} exceeds the"
-                f" {self.participated:,} who took part"
+                f"yes + no + invalid = {counted:,} exceeds the {self.participated:,} who took part"
             )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from saylau.law.ballots import BallotError, Ballots
 from saylau.law.majority import Referendum
-from saylau.law.results import Result, add_seats
+from saylau.law.results import Question, Result, add_seats
 from saylau.law.tiers import DistrictTier, ListTier, TierResult
 from saylau.law.ties import Lots
 from saylau.law.trail import Trail
@@ -66,13 +66,25 @@ class ParallelElection:
     district_count: int | None = None
 
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
-        if self.district_count is not None and len(ballots.contests) != self.district_count:
+        if (
+            self.district_count is not None
+            and ballots.contests
+            and len(ballots.contests) != self.district_count
+        ):
             raise BallotError(
                 f"{self.districts.name}: expected {self.district_count} districts,"
                 f" got {len(ballots.contests)}"
             )
         list_part = _lists(ballots, self.lists, lots)
-        district_part = _contests(ballots, self.districts, lots)
+        if not ballots.contests:
+            missing = Question(
+                "district_results_missing",
+                self.districts.name,
+                "no district results are given: only the list tier is decided",
+            )
+            district_part = TierResult(self.districts.name, {}, questions=(missing,))
+        else:
+            district_part = _contests(ballots, self.districts, lots)
         seats = add_seats(list_part.seats, district_part.seats)
         return _result(rulebook, [list_part, district_part], seats)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from saylau.law.ballots import Base, ContestVotes, ReferendumBase, ReferendumVotes
+from saylau.law.ballots import BallotError, Base, ContestVotes, ReferendumBase, ReferendumVotes
 from saylau.law.citation import Citation
 from saylau.law.numbers import decimal_text
 from saylau.law.results import Question
@@ -205,11 +205,12 @@ class Referendum:
                 self.citation,
             )
         )
-        base = (
-            votes.participated
-            if self.adoption_base is ReferendumBase.PARTICIPANTS
-            else votes.yes + votes.no
-        )
+        if self.adoption_base is ReferendumBase.PARTICIPANTS:
+            base = votes.participated
+        elif votes.no is None:
+            raise BallotError("adoption by share of valid ballots needs the number of no votes")
+        else:
+            base = votes.yes + votes.no
         nationally = votes.yes * self.adoption.denominator > self.adoption.numerator * base
         steps.append(
             Measure(
@@ -221,38 +222,38 @@ class Referendum:
                 self.citation,
             )
         )
-        adopted = valid and nationally
+        decisions = {"valid": valid, "carried_nationally": nationally}
         questions: list[Question] = []
-        if votes.constitutional:
-            if not votes.regions:
-                questions.append(
-                    Question(
-                        "regions_missing",
-                        votes.question,
-                        "a constitutional question needs the returns of every region",
-                    )
+        if not votes.constitutional:
+            decisions["adopted"] = valid and nationally
+        elif not votes.regions:
+            questions.append(
+                Question(
+                    "regions_missing",
+                    votes.question,
+                    "a constitutional question must also carry two thirds of the regions;"
+                    " the regional returns are not given, so adoption is not decided",
                 )
-                adopted = False
-            else:
-                carried = [
-                    r
-                    for r in votes.regions
-                    if r.yes * self.adoption.denominator > self.adoption.numerator * r.participated
-                ]
-                in_regions = len(
-                    carried
-                ) * self.regions_share.denominator >= self.regions_share.numerator * len(
-                    votes.regions
+            )
+        else:
+            carried = [
+                r
+                for r in votes.regions
+                if r.yes * self.adoption.denominator > self.adoption.numerator * r.participated
+            ]
+            in_regions = len(
+                carried
+            ) * self.regions_share.denominator >= self.regions_share.numerator * len(votes.regions)
+            steps.append(
+                Measure(
+                    "regions carried",
+                    len(carried),
+                    len(votes.regions),
+                    f"at least {self.regions_share} of the regions",
+                    in_regions,
+                    self.regions_citation,
                 )
-                steps.append(
-                    Measure(
-                        "regions carried",
-                        len(carried),
-                        len(votes.regions),
-                        f"at least {self.regions_share} of the regions",
-                        in_regions,
-                        self.regions_citation,
-                    )
-                )
-                adopted = adopted and in_regions
-        return {"valid": valid, "adopted": adopted}, steps, questions
+            )
+            decisions["carried_in_regions"] = in_regions
+            decisions["adopted"] = valid and nationally and in_regions
+        return decisions, steps, questions

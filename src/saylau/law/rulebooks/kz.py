@@ -196,7 +196,7 @@ def _mazhilis_2022() -> Rulebook:
             DistrictTier(
                 "Mazhilis single-member districts", DISTRICT_PLURALITY, MAZHILIS_DISTRICTS
             ),
-            district_count=None,
+            district_count=29,
         ),
         provisions=(
             Provision(
@@ -447,7 +447,8 @@ def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str) -> Ruleb
             DistrictTier(
                 "akim election",
                 Plurality(citation=AKIM_RULE, against_all_citation=AGAINST_ALL_FIRST),
-            )
+            ),
+            seats_by_party=False,
         ),
         provisions=(
             Provision(
