@@ -1,13 +1,16 @@
 """Kazakhstan's rulebooks, dated and cited.
 
 Law: Constitutional Law "On Elections in the Republic of Kazakhstan" No. 2464 of 28 Sep 1995
-("Elections Law"), as amended (19 Jun 2007 No. 268; 5 Nov 2022 No. 156-VII); Constitutional Law
-"On the Republican Referendum" No. 2571 of 2 Nov 1995 ("Referendum Law"); the Constitution of
-1995 as amended on 5 Jun 2022, and the Constitution adopted by referendum on 15 Mar 2026, in
-force 1 Jul 2026. Text: adilet.zan.kz (Z950002464_, Z950002571_).
+("Elections Law"), as amended (19 Jun 2007 No. 268; 9 Feb 2009 No. 124-IV; 5 Nov 2022
+No. 156-VII); Constitutional Law "On the Republican Referendum" No. 2592 of 2 Nov 1995
+("Referendum Law"); the Constitution of 1995 as amended on 5 Jun 2022, and the Constitution
+adopted by referendum on 15 Mar 2026, in force 1 Jul 2026. Text: adilet.zan.kz (Z950002464_).
 
-Every provision that could not be checked against the law text is a :class:`Provision` flagged
-``provisional``, with the default the spec gives; ``saylau rulebooks`` lists them.
+How sure each citation is, is written in its note. Article numbers were checked where a law
+text could be read (an English translation of the c. 2009 wording, IDEA's quotation of the
+2022 wording); the current text of art. 97-1 could not be read. Every provision whose content
+is not verified is a :class:`Provision` flagged ``provisional``, with the default the spec
+gives; ``saylau rulebooks`` lists them.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from saylau.law.ties import EARLIER_REGISTRATION, TieRule
 
 LAW = "Elections Law"
 REFERENDUM_LAW = "Referendum Law"
-SPEC = "saylau spec §"
+UNREAD = "article number from secondary sources; current text not read"
 
 
 def cite(article: str, note: str = "") -> Citation:
@@ -41,31 +44,43 @@ def cite(article: str, note: str = "") -> Citation:
 
 # -- the provisions, each cited once ---------------------------------------------------------
 
-MAZHILIS_LIST_ALLOCATION = cite("art. 97-1")
+MAZHILIS_LIST_ALLOCATION = cite("art. 97-1", UNREAD)
 """Seats of the Mazhilis list tier: quota = votes of admitted lists / seats, whole seats, then
-the largest remainders."""
-MAZHILIS_THRESHOLD = cite("art. 97-1 p. 2")
-MAZHILIS_TIES = cite("art. 97-1 p. 4", "equal remainders: the list registered earlier")
-MAZHILIS_CAPS = Citation(LAW, "art. 97-1", "list shorter than its seats: unverified")
-MAZHILIS_DISTRICTS = cite("art. 97", "single-member territorial districts: most votes")
-AGAINST_ALL_FIRST = Citation(LAW, "", "'against all' first or equal leaders: unverified")
-OLD_MAZHILIS_RUNNER_UP = Citation(
-    LAW, "art. 97-1 (2009 wording)", "runner-up list when one passes 7%: unverified"
+the largest remainders. The 2023 CEC allocation is reproduced exactly by this rule."""
+MAZHILIS_THRESHOLD = cite("art. 97-1", "5% since 2022 (7% before); " + UNREAD)
+MAZHILIS_TIES = cite(
+    "art. 97-1", "equal remainders: the list registered earlier (IPU summary of the 2009 text)"
 )
-PRESIDENT_MAJORITY = cite("art. 61 p. 1", "more than half of the votes")
-PRESIDENT_RUNOFF = cite("art. 61 p. 2", "repeat voting between the top two")
-MASLIKHAT_LISTS = cite("art. 113-1", "maslikhat list tier: 5%, same method")
-MASLIKHAT_DISTRICTS = cite("art. 113", "single-member districts: most votes")
-SENATE_MAJORITY = cite("art. 83", "more than half of the electors' votes")
-SENATE_RUNOFF = Citation(LAW, "art. 83", "repeat vote between the top two: unverified")
-AKIM_RULE = Citation(LAW, "ch. 11-1", "winning rule unverified; results fit plurality")
-REFERENDUM_VALIDITY = Citation(REFERENDUM_LAW, "art. 32", "more than half took part")
-REFERENDUM_ADOPTION = Citation(REFERENDUM_LAW, "art. 32", "more than half of participants")
+MAZHILIS_CAPS = cite("art. 97-1", "a list shorter than its seats: not found in any source")
+MAZHILIS_DISTRICTS = cite(
+    "art. 9 p. 2", "mixed system; in a district, most votes of those who took part (2022 text)"
+)
+AGAINST_ALL_FIRST = cite("", "'against all' first, or equal leaders: not found in any source")
+OLD_MAZHILIS_RUNNER_UP = cite(
+    "art. 97 pp. 1-3 (c. 2009 wording)",
+    "if one list passes 7%, the next list is admitted too; guaranteed seats not read (IPU:"
+    " at least two)",
+)
+PRESIDENT_MAJORITY = Citation(
+    "Constitution", "art. 41 p. 5; Elections Law art. 9 p. 1", "more than 50% of those who voted"
+)
+PRESIDENT_RUNOFF = Citation(
+    "Constitution", "art. 41 p. 5; Elections Law art. 63", "repeat voting between the top two"
+)
+MASLIKHAT_LISTS = cite("art. 9 p. 2", "mixed 50/50 since 2023; list rules as for the Mazhilis")
+MASLIKHAT_DISTRICTS = cite("art. 9 p. 2", "most votes of those who took part")
+SENATE_MAJORITY = cite("art. 9 p. 1", "more than 50% of the electors who took part (c. 2009)")
+SENATE_RUNOFF = cite("art. 9 p. 1", "repeat vote: more votes than the other (c. 2009 wording)")
+AKIM_RULE = cite("", "akim elections: winning rule not found; results fit plurality")
+REFERENDUM_VALIDITY = Citation(REFERENDUM_LAW, "", "more than half took part; article not read")
+REFERENDUM_ADOPTION = Citation(
+    REFERENDUM_LAW, "", "more than half of participants; article not read"
+)
 REFERENDUM_REGIONS = Citation(
-    "Constitution", "art. 91 p. 2", "constitutional questions: two thirds of the regions"
+    REFERENDUM_LAW, "", "constitutional questions: two thirds of the regions; article not read"
 )
 KURULTAI_LISTS = Citation(
-    "Constitution (2026)", "", "145 deputies by party lists; threshold and method unverified"
+    "Constitution (2026)", "", "145 deputies by party lists; threshold and method not published"
 )
 
 EARLIER_REGISTERED_FIRST = TieRule((EARLIER_REGISTRATION,), MAZHILIS_TIES)
@@ -113,8 +128,8 @@ THRESHOLD_BASE = Provision(
     "votes for all lists plus 'against all'",
     MAZHILIS_THRESHOLD,
     provisional=True,
-    note="reproduces every published CEC percentage; whether the law means all ballots"
-    " received is unverified (spec §2.1)",
+    note="reproduces every published CEC percentage; the c. 2009 wording speaks of 'the"
+    " votes of voters who took part', which may mean all ballots received (spec §2.1)",
 )
 TIE_RULE = Provision("equal remainders", "the list registered earlier wins", MAZHILIS_TIES)
 CAPS = Provision(
@@ -170,8 +185,11 @@ def _mazhilis_2007() -> Rulebook:
                 "if only one list passes, the best-placed other list is admitted to the allocation",
                 OLD_MAZHILIS_RUNNER_UP,
                 provisional=True,
-                note="2009 amendment; the exact guarantee is unverified (IPU: 'at least two"
-                " seats'); modelled as admitting the runner-up to the quota allocation",
+                note="2009 amendment (art. 97 pp. 1-3, c. 2009 English translation): the"
+                " runner-up is admitted and the quota is the two lists' votes / seats; the"
+                " translation also applies a 0.7 correction factor to the runner-up's quotas"
+                " and IPU reports 'at least two seats'; neither is modelled: the runner-up"
+                " simply joins the quota allocation",
             ),
         ),
         sources=("Elections Law as amended 19 Jun 2007 No. 268 and 2009",),
@@ -424,7 +442,7 @@ def _senate() -> Rulebook:
                 "a second vote between the top two; the higher count wins",
                 SENATE_RUNOFF,
                 provisional=True,
-                note="spec §1",
+                note="read in the c. 2009 wording only; the current text is not verified",
             ),
             Provision(
                 "abolished",
