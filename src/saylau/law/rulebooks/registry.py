@@ -32,8 +32,13 @@ class Registry:
     def ids(self) -> list[str]:
         return sorted(self._by_id)
 
-    def on(self, rulebook_id: str, day: date) -> Rulebook:
-        """The version of ``rulebook_id`` in force on ``day``."""
+    def on(self, rulebook_id: str, day: date | str) -> Rulebook:
+        """The version of ``rulebook_id`` in force on ``day`` (a date or ``YYYY-MM-DD``)."""
+        if isinstance(day, str):
+            try:
+                day = date.fromisoformat(day)
+            except ValueError:
+                raise RulebookNotFound(f"{day!r}: expected a date as YYYY-MM-DD") from None
         if rulebook_id not in self._by_id:
             raise RulebookNotFound(
                 f"unknown rulebook {rulebook_id!r}; known: {', '.join(self.ids())}"

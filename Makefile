@@ -1,0 +1,45 @@
+# saylau: the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+## demo: install, then run the Mazhilis 2023 election through its dated rulebook
+demo: $(STAMP)
+	$(BIN)/saylau rulebooks | head -n 25
+	$(BIN)/saylau elect kz.mazhilis@2023-03-19 examples/kz-mazhilis-2023.json --explain
+	$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method dhondt \
+		--threshold 5% --threshold-base 6366441 --no-explain
+
+## test: install what tests need, lint, type-check, run the whole suite
+test: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## bench: the allocation benchmark against votelib (big data; minutes)
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/allocation.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
