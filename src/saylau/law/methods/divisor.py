@@ -38,14 +38,15 @@ class DivisorMethod:
     """A highest-averages method, defined by its divisor sequence.
 
     ``ratio(k)`` is ``d(k) ** power`` as ``(numerator, denominator)``; ``power`` is 2 where the
-    divisor is a square root (Huntington–Hill). ``guess(q)`` estimates the seats of an option
-    whose votes fill ``q`` Hare quotas; it only chooses where the exact search starts.
+    divisor is a square root (Huntington–Hill). ``rounding`` is where, between two whole
+    numbers of quotas, the method gives the next seat (D'Hondt 1, Sainte-Laguë 1/2, Adams 0);
+    it only chooses where the exact search starts, never a seat.
     """
 
     name: str
     formula: str
     ratio: Callable[[int], tuple[int, int]]
-    guess: Callable[[float], int]
+    rounding: float
     power: int = 1
     citation: Citation | None = None
 
@@ -66,10 +67,13 @@ class DivisorMethod:
         return (0, Fraction(votes**self.power * denominator, numerator))
 
     def _fast(self, votes: int, held: int) -> float:
+        """The quotient as a correctly rounded float: orders, never decides alone."""
         numerator, denominator = self.ratio(held)
         if numerator == 0:
             return INFINITE if votes else 0.0
-        return float(votes**self.power * denominator / numerator)
+        if self.power == 1:
+            return votes * denominator / numerator
+        return votes * votes * denominator / numerator
 
     def allocate(
         self,
@@ -99,7 +103,7 @@ class DivisorMethod:
                 )
         held = self._first_guess(votes, seats, total, min_seats, limit)
         self._fill(votes, held, seats - sum(held.values()), min_seats, limit)
-        boundary, movers = self._settle(votes, held, min_seats, limit)
+        lowest, movers = self._settle(votes, held, min_seats, limit)
         tie: TieOpen | None = None
         tie_steps: list[Step] = []
         if movers is not None:
@@ -115,15 +119,14 @@ class DivisorMethod:
             )
             for name in chosen:
                 held[name] += 1
-        capped = [
-            Capped(n, limit[n], limit[n] + 1, self.citation)
-            for n in names
-            if caps
-            and n in caps
-            and held[n] == limit[n]
-            and boundary is not None
-            and self.quotient(votes[n], held[n]) > boundary
-        ]
+        capped: list[Step] = []
+        if caps and lowest:
+            boundary = min(self.quotient(votes[n], held[n] - 1) for n in lowest)
+            capped = [
+                Capped(n, limit[n], limit[n] + 1, self.citation)
+                for n in names
+                if n in caps and held[n] == limit[n] and self.quotient(votes[n], held[n]) > boundary
+            ]
         result = dict(held)
 
         def explain() -> list[Step]:
@@ -159,8 +162,10 @@ class DivisorMethod:
     def _first_guess(
         self, votes: Mapping[str, int], seats: int, total: int, floor: int, limit: dict[str, int]
     ) -> dict[str, int]:
-        scale = seats / total
-        return {n: min(limit[n], max(floor, self.guess(v * scale))) for n, v in votes.items()}
+        # At the Hare quota a method rounding at r gives about n * (1/2 - r) seats too many.
+        lift = 1 - self.rounding
+        scale = (seats - len(votes) * (0.5 - self.rounding)) / total
+        return {n: min(limit[n], max(floor, int(v * scale + lift))) for n, v in votes.items()}
 
     def _fill(
         self,
@@ -197,71 +202,61 @@ class DivisorMethod:
         held: dict[str, int],
         floor: int,
         limit: dict[str, int],
-    ) -> tuple[tuple[int, Fraction | int] | None, tuple[list[str], list[str]] | None]:
+    ) -> tuple[list[str], tuple[list[str], list[str]] | None]:
         """Move seats until every seated quotient is at least every unseated one, exactly.
 
-        Returns the boundary quotient (the lowest seated) and, when the highest unseated equals
-        it, the options holding and wanting seats at that quotient: a tie.
+        Quotients are compared first as correctly rounded floats. Rounding is monotone, so a
+        float strictly greater means an exact value strictly greater: only floats that are
+        equal need the exact comparison. Returns the options holding the lowest seated
+        quotient and, when the highest unseated one equals it exactly, the options holding and
+        wanting seats at that quotient: a tie.
         """
+        fast = self._fast
         while True:
-            wanting = self._extreme(votes, held, limit, highest=True)
-            holding = self._extreme(votes, held, {n: floor for n in held}, highest=False)
-            if not holding:
-                return None, None
-            last_value, last_names = holding
-            if not wanting:
-                return last_value, None
-            next_value, next_names = wanting
-            if next_value > last_value:
-                held[min(next_names)] += 1
-                held[min(last_names)] -= 1
+            last = {n: fast(votes[n], held[n] - 1) for n in held if held[n] > floor}
+            if not last:
+                return [], None
+            low = min(last.values())
+            lowest = [n for n, q in last.items() if q == low]
+            following = {n: fast(votes[n], held[n]) for n in held if held[n] < limit[n]}
+            if not following:
+                return lowest, None
+            high = max(following.values())
+            if high < low:
+                return lowest, None
+            highest = [n for n, q in following.items() if q == high]
+            if high > low:
+                held[min(highest)] += 1
+                held[min(lowest)] -= 1
                 continue
-            if next_value == last_value:
-                return last_value, (sorted(last_names), sorted(next_names))
-            return last_value, None
-
-    def _extreme(
-        self,
-        votes: Mapping[str, int],
-        held: dict[str, int],
-        bound: dict[str, int],
-        *,
-        highest: bool,
-    ) -> tuple[tuple[int, Fraction | int], list[str]] | None:
-        """The highest next quotient (or lowest seated one) and every option that has it."""
-        offset = 0 if highest else 1
-        if highest:
-            pool = [n for n in held if held[n] < bound[n]]
-        else:
-            pool = [n for n in held if held[n] > bound[n]]
-        if not pool:
-            return None
-        fast = {n: self._fast(votes[n], held[n] - offset) for n in pool}
-        edge = max(fast.values()) if highest else min(fast.values())
-        # Correctly rounded division is monotone, so the exact extreme has the extreme float.
-        close = [n for n in pool if fast[n] == edge]
-        exact = {n: self.quotient(votes[n], held[n] - offset) for n in close}
-        best = max(exact.values()) if highest else min(exact.values())
-        return best, [n for n in close if exact[n] == best]
+            # Equal floats: settle exactly.
+            seated = {n: self.quotient(votes[n], held[n] - 1) for n in lowest}
+            unseated = {n: self.quotient(votes[n], held[n]) for n in highest}
+            bottom, top = min(seated.values()), max(unseated.values())
+            lowest = [n for n in lowest if seated[n] == bottom]
+            highest = [n for n in highest if unseated[n] == top]
+            if top > bottom:
+                held[min(highest)] += 1
+                held[min(lowest)] -= 1
+                continue
+            if top == bottom:
+                return lowest, (sorted(lowest), sorted(highest))
+            return lowest, None
 
 
 def _linear(a: int, b: int) -> Callable[[int], tuple[int, int]]:
     return lambda k: (a * k + b, 1)
 
 
-def _round(q: float) -> int:
-    return int(q + 0.5)
-
-
-DHONDT = DivisorMethod("D'Hondt", "k + 1", _linear(1, 1), int)
-SAINTE_LAGUE = DivisorMethod("Sainte-Laguë", "2k + 1", _linear(2, 1), _round)
-ADAMS = DivisorMethod("Adams", "k", _linear(1, 0), math.ceil)
-DANISH = DivisorMethod("Danish", "3k + 1", _linear(3, 1), lambda q: int(q + 2 / 3))
-IMPERIALI = DivisorMethod("Imperiali", "k + 2", _linear(1, 2), lambda q: max(0, int(q) - 1))
+DHONDT = DivisorMethod("D'Hondt", "k + 1", _linear(1, 1), 1.0)
+SAINTE_LAGUE = DivisorMethod("Sainte-Laguë", "2k + 1", _linear(2, 1), 0.5)
+ADAMS = DivisorMethod("Adams", "k", _linear(1, 0), 0.0)
+DANISH = DivisorMethod("Danish", "3k + 1", _linear(3, 1), 1 / 3)
+IMPERIALI = DivisorMethod("Imperiali", "k + 2", _linear(1, 2), 2.0)
 HUNTINGTON_HILL = DivisorMethod(
-    "Huntington-Hill", "sqrt(k(k + 1))", lambda k: (k * (k + 1), 1), _round, power=2
+    "Huntington-Hill", "sqrt(k(k + 1))", lambda k: (k * (k + 1), 1), 0.5, power=2
 )
-DEAN = DivisorMethod("Dean", "2k(k + 1) / (2k + 1)", lambda k: (2 * k * (k + 1), 2 * k + 1), _round)
+DEAN = DivisorMethod("Dean", "2k(k + 1) / (2k + 1)", lambda k: (2 * k * (k + 1), 2 * k + 1), 0.5)
 
 
 def modified_sainte_lague(first: Fraction = Fraction(7, 5)) -> DivisorMethod:
@@ -277,5 +272,5 @@ def modified_sainte_lague(first: Fraction = Fraction(7, 5)) -> DivisorMethod:
         f"modified Sainte-Laguë (first divisor {decimal_text(first, 2)})",
         f"{first} for the first seat, then 2k + 1",
         ratio,
-        _round,
+        0.5,
     )

@@ -8,8 +8,9 @@ and no float takes part in a decision.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 
 from saylau.law.citation import CONVENTION, Citation
 from saylau.law.methods.allocation import (
@@ -70,10 +71,10 @@ class LargestRemainder:
 
     quota: QuotaFormula
     citation: Citation | None = None
+    name: str = field(init=False, default="")
 
-    @property
-    def name(self) -> str:
-        return f"largest remainder ({self.quota.name} quota)"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", f"largest remainder ({self.quota.name} quota)")
 
     def allocate(
         self,
@@ -97,25 +98,26 @@ class LargestRemainder:
         left = seats - sum(whole_seats)
         if not caps and 0 < left < len(counts):
             # The common case, in one pass: no caps, no over-filled house, no tie at the edge.
-            order = sorted(range(len(counts)), key=remainders.__getitem__, reverse=True)
-            if remainders[order[left - 1]] != remainders[order[left]]:
-                final = whole_seats[:]
-                for index in order[:left]:
-                    final[index] += 1
-                names = [*votes]
-                return self._allocation(
+            # Equal remainders inside the winners are ordered by name, for display only.
+            ranked = sorted(zip(remainders, votes, strict=True), reverse=True)
+            if ranked[left - 1][0] != ranked[left][0]:
+                final = dict(zip(votes, whole_seats, strict=True))
+                winners = [name for _, name in ranked[:left]]
+                for name in winners:
+                    final[name] += 1
+                explain = partial(
+                    self._explain,
                     votes,
                     seats,
-                    total,
                     (numerator, denominator),
                     whole_seats,
                     remainders,
-                    dict(zip(names, final, strict=True)),
-                    [names[i] for i in order[:left]],
-                    [],
-                    [],
-                    None,
+                    final,
+                    winners,
+                    (),
+                    (),
                 )
+                return Allocation(self.name, seats, final, None, explain)
         names = [*votes]
         whole = dict(zip(names, whole_seats, strict=True))
         remainder = dict(zip(names, remainders, strict=True))
@@ -168,72 +170,69 @@ class LargestRemainder:
                 for n in names
                 if n in caps and n not in cut and given[n] == caps[n] and remainder[n] > lowest
             )
-        return self._allocation(
+        explain = partial(
+            self._explain,
             votes,
             seats,
-            total,
             (numerator, denominator),
             whole_seats,
             remainders,
             given,
             awarded,
-            [*capped, *adjustments],
-            tie_steps,
-            tie,
+            (*capped, *adjustments),
+            tuple(tie_steps),
         )
+        return Allocation(self.name, seats, given, tie, explain)
 
-    def _allocation(
+    def _explain(
         self,
         votes: Mapping[str, int],
         seats: int,
-        total: int,
         quota: tuple[int, int],
         whole_seats: list[int],
         remainders: list[int],
         result: dict[str, int],
         awarded: list[str],
-        adjustments: list[Step],
-        tie_steps: list[Step],
-        tie: TieOpen | None,
-    ) -> Allocation:
-        """Wrap the numbers in an :class:`Allocation` whose trail is written on demand."""
+        adjustments: tuple[Step, ...],
+        tie_steps: tuple[Step, ...],
+    ) -> list[Step]:
+        """The trail of an allocation, written from the numbers it kept."""
         numerator, denominator = quota
-
-        def explain() -> list[Step]:
-            remainder = dict(zip(votes, remainders, strict=True))
-            quota_value = Fraction(numerator, denominator)
-            steps: list[Step] = [
-                Quota(self.quota.name, total, seats, self.quota.formula, quota_value, self.citation)
-            ]
-            for name, whole in zip(votes, whole_seats, strict=True):
-                steps.append(
-                    WholeSeats(
-                        name,
-                        votes[name],
-                        whole,
-                        Fraction(remainder[name], numerator),
-                        self.citation,
-                    )
+        remainder = dict(zip(votes, remainders, strict=True))
+        total = sum(votes.values())
+        steps: list[Step] = [
+            Quota(
+                self.quota.name,
+                total,
+                seats,
+                self.quota.formula,
+                Fraction(numerator, denominator),
+                self.citation,
+            )
+        ]
+        for name, whole in zip(votes, whole_seats, strict=True):
+            steps.append(
+                WholeSeats(
+                    name, votes[name], whole, Fraction(remainder[name], numerator), self.citation
                 )
-            steps.extend(adjustments)
-            seat_no = sum(result.values()) - len(awarded)
-            ranks = sorted(set(remainder.values()), reverse=True)
-            for name in awarded:
-                seat_no += 1
-                steps.append(
-                    RemainderSeat(
-                        seat_no,
-                        name,
-                        Fraction(remainder[name], numerator),
-                        ranks.index(remainder[name]) + 1,
-                        self.citation,
-                    )
+            )
+        steps.extend(adjustments)
+        seat_no = sum(result.values()) - len(awarded)
+        ranks = sorted(set(remainder.values()), reverse=True)
+        for name in awarded:
+            seat_no += 1
+            steps.append(
+                RemainderSeat(
+                    seat_no,
+                    name,
+                    Fraction(remainder[name], numerator),
+                    ranks.index(remainder[name]) + 1,
+                    self.citation,
                 )
-            steps.extend(tie_steps)
-            steps.append(SeatsTotal(f"seats by {self.name}", result))
-            return steps
-
-        return Allocation(self.name, seats, result, tie, explain)
+            )
+        steps.extend(tie_steps)
+        steps.append(SeatsTotal(f"seats by {self.name}", result))
+        return steps
 
 
 HARE_LR = LargestRemainder(HARE)
