@@ -66,7 +66,7 @@ def parse_share(text: str, option: str) -> Fraction:
     number = text.strip().removesuffix("%").strip()
     try:
         value = Fraction(Decimal(number)) / 100
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):
         fail(f"{option}: expected a percentage such as 5% or 3.25%, got {text!r}")
     if not 0 <= value <= 1:
         fail(f"{option}: expected a percentage between 0% and 100%, got {text!r}")
@@ -76,7 +76,7 @@ def parse_share(text: str, option: str) -> Fraction:
 def parse_divisor(text: str) -> Fraction:
     try:
         value = Fraction(Decimal(text.strip()))
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):
         fail(f"--first-divisor: expected a number such as 1.4, got {text!r}")
     if value <= 0:
         fail(f"--first-divisor: expected a positive number, got {text!r}")

@@ -219,6 +219,8 @@ def read_election(path: Path) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
         raise InputError(file, "", "", "no such file") from None
     except UnicodeDecodeError:
         raise InputError(file, "", "", "the file is not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(file, "", "", f"cannot read the file: {error.strerror}") from None
     except json.JSONDecodeError as broken:
         raise InputError(
             file,

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from saylau.count.errors import InputError
 
 REQUIRED = ("party", "votes")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 OPTIONAL = ("registered_order", "candidates")
 
 
@@ -24,7 +26,7 @@ class VotesTable:
 
 def _whole_number(text: str, file: str, row: int, column: str, minimum: int) -> int:
     value = text.strip()
-    if not value.isdigit() and not (value.startswith("-") and value[1:].isdigit()):
+    if not WHOLE_NUMBER.fullmatch(value):
         raise InputError(file, f"row {row}", column, f"expected a whole number, got {text!r}")
     number = int(value)
     if number < minimum:
@@ -46,6 +48,8 @@ def read_votes_csv(path: Path) -> VotesTable:
         raise InputError(file, "", "", "no such file") from None
     except UnicodeDecodeError:
         raise InputError(file, "", "", "the file is not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(file, "", "", f"cannot read the file: {error.strerror}") from None
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None:

@@ -89,6 +89,9 @@ class Plurality:
         if tie_step:
             steps.append(tie_step)
         best = max(c.votes for c in contest.candidates)
+        if best == 0 and contest.against_all == 0:
+            question = Question("no_votes", contest.name, "no votes were cast for anyone")
+            return Outcome(contest.name, None, (), (question,), tuple(steps))
         if contest.against_all >= best:
             text = (
                 f"'against all' has {contest.against_all:,} votes, the leading candidate"
@@ -188,6 +191,7 @@ class Referendum:
     adoption_base: ReferendumBase = ReferendumBase.PARTICIPANTS
     regions_share: Fraction = Fraction(2, 3)
     citation: Citation | None = None
+    adoption_citation: Citation | None = None
     regions_citation: Citation | None = None
 
     def decide(self, votes: ReferendumVotes) -> tuple[dict[str, bool], list[Step], list[Question]]:
@@ -219,7 +223,7 @@ class Referendum:
                 base,
                 f"more than {decimal_text(self.adoption * 100, 0)}% of {self.adoption_base.value}",
                 nationally,
-                self.citation,
+                self.adoption_citation,
             )
         )
         decisions = {"valid": valid, "carried_nationally": nationally}

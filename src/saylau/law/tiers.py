@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 
-from saylau.law.ballots import ContestVotes, ListVotes, party_of
+from saylau.law.ballots import BallotError, ContestVotes, ListVotes, party_of
 from saylau.law.citation import Citation
 from saylau.law.majority import AbsoluteMajority, ElectorsMajority, Outcome, Plurality
 from saylau.law.methods import Allocation, AllocationInputError, DivisorMethod, Method
@@ -58,6 +58,11 @@ class ListTier:
     def run(
         self, votes: ListVotes, seats: int | None = None, lots: Lots | None = None
     ) -> TierResult:
+        if self.seats is not None and seats is not None and seats != self.seats:
+            raise BallotError(
+                f"{self.name}: the law fixes {self.seats} seats; the ballots ask for {seats}"
+                " (remove list_seats)"
+            )
         house = seats if seats is not None else self.seats
         if house is None:
             raise AllocationInputError(f"{self.name}: the number of seats is not given")
@@ -66,8 +71,9 @@ class ListTier:
         ]
         admitted, threshold_steps = admit(self.threshold, votes)
         steps.extend(threshold_steps)
-        if len(admitted) < self.min_lists:
-            admitted, extra = self._runner_up(votes, admitted)
+        runner_up_tie: tuple[Question, ...] = ()
+        if 0 < len(admitted) < self.min_lists:
+            admitted, extra, runner_up_tie = self._runner_up(votes, admitted)
             steps.extend(extra)
         if not admitted:
             question = Question(
@@ -105,26 +111,41 @@ class ListTier:
         return TierResult(
             self.name,
             seats_by_list,
-            questions=_tie_question(self.name, allocation),
+            questions=runner_up_tie + _tie_question(self.name, allocation),
             steps=tuple(steps),
             allocation=allocation,
         )
 
-    def _runner_up(self, votes: ListVotes, admitted: list[str]) -> tuple[list[str], list[Step]]:
-        """Admit the best-placed excluded lists until ``min_lists`` lists take part."""
+    def _runner_up(
+        self, votes: ListVotes, admitted: list[str]
+    ) -> tuple[list[str], list[Step], tuple[Question, ...]]:
+        """Admit the best-placed excluded lists until ``min_lists`` lists take part.
+
+        Lists tied for the last place are not admitted: the tie is reported for the law (or a
+        drawing of lots) to decide.
+        """
         waiting = sorted(
             (name for name in votes.votes if name not in admitted),
             key=lambda name: -votes.votes[name],
         )
         needed = self.min_lists - len(admitted)
         chosen = waiting[:needed]
+        questions: tuple[Question, ...] = ()
         if (
             len(waiting) > needed
-            and needed
-            and (votes.votes[waiting[needed - 1]] == votes.votes[waiting[needed]])
+            and votes.votes[waiting[needed - 1]] == votes.votes[waiting[needed]]
         ):
-            raise AllocationInputError(
-                f"{self.name}: the runner-up lists are tied; the law must decide which is admitted"
+            edge = votes.votes[waiting[needed - 1]]
+            tied = tuple(sorted(name for name in waiting if votes.votes[name] == edge))
+            chosen = [name for name in chosen if votes.votes[name] > edge]
+            questions = (
+                Question(
+                    "tie",
+                    self.name,
+                    f"{', '.join(tied)} are tied with {edge:,} votes for admission as the"
+                    " runner-up; none is admitted until the law or a drawing of lots decides",
+                    tied,
+                ),
             )
         steps: list[Step] = [
             AdmittedByRule(
@@ -136,7 +157,8 @@ class ListTier:
             )
             for name in chosen
         ]
-        return [name for name in votes.votes if name in admitted or name in chosen], steps
+        admitted_now = [name for name in votes.votes if name in admitted or name in chosen]
+        return admitted_now, steps, questions
 
 
 def _tie_question(contest: str, allocation: Allocation) -> tuple[Question, ...]:

@@ -454,7 +454,7 @@ def _senate() -> Rulebook:
     )
 
 
-def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str) -> Rulebook:
+def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str, example: str) -> Rulebook:
     return Rulebook(
         id=rulebook_id,
         body="akim",
@@ -479,7 +479,7 @@ def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str) -> Ruleb
             Provision("candidates", minimum, AKIM_RULE),
             AGAINST_ALL_PROVISION,
         ),
-        example="examples/kz-akim-district-2023.json",
+        example=example,
     )
 
 
@@ -496,6 +496,7 @@ def _referendum() -> Rulebook:
                 adoption=Fraction(1, 2),
                 regions_share=Fraction(2, 3),
                 citation=REFERENDUM_VALIDITY,
+                adoption_citation=REFERENDUM_ADOPTION,
                 regions_citation=REFERENDUM_REGIONS,
             )
         ),
@@ -531,12 +532,14 @@ RULEBOOKS: tuple[Rulebook, ...] = (
         "Akims of villages, rural districts and towns of district significance",
         date(2021, 7, 25),
         "at least one candidate",
+        "examples/kz-akim-rural-2021.json",
     ),
     _akim(
         "kz.akim.district",
         "Akims of districts and cities of regional significance",
         date(2023, 11, 5),
         "at least two candidates",
+        "examples/kz-akim-district-2023.json",
     ),
     _referendum(),
 )
