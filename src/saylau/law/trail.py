@@ -242,6 +242,19 @@ class Capped(Step):
 
 
 @dataclass(frozen=True, slots=True)
+class SeatsVacant(Step):
+    """Seats no list can take (every list with votes has run out of candidates)."""
+
+    kind: ClassVar[str] = "seats_vacant"
+    seats: int
+    reason: str
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        return f"{self.seats} seat(s) stay vacant: {self.reason}{_cite(self.citation)}"
+
+
+@dataclass(frozen=True, slots=True)
 class SeatsTotal(Step):
     """The seats of an allocation or a tier, option by option."""
 

@@ -63,10 +63,13 @@ class Allocation:
         return f"Allocation({self.method}, {self.seats}{tie})"
 
 
-def check_votes(votes: Mapping[str, int], seats: int) -> None:
-    """Reject what no method can allocate; cheap enough for the hot path."""
+def check_votes(votes: Mapping[str, object], seats: object) -> None:
+    """Reject what no method can allocate: no options, no seats, counts that are not whole
+    numbers of 0 or more (a bool or a float is not a count)."""
     if type(seats) is not int or seats < 1:
         raise AllocationInputError(f"seats must be a whole number of at least 1, got {seats!r}")
+    if not votes:
+        raise AllocationInputError("there are no lists or candidates to allocate seats to")
     for name, count in votes.items():
         if type(count) is not int or count < 0:
             raise AllocationInputError(

@@ -28,7 +28,15 @@ from saylau.law.methods.allocation import (
 )
 from saylau.law.numbers import decimal_text
 from saylau.law.ties import REPORT_TIES, Lots, TieRule
-from saylau.law.trail import Capped, MinimumSeats, QuotientSeat, SeatsTotal, Step, TieOpen
+from saylau.law.trail import (
+    Capped,
+    MinimumSeats,
+    QuotientSeat,
+    SeatsTotal,
+    SeatsVacant,
+    Step,
+    TieOpen,
+)
 
 INFINITE = math.inf
 
@@ -95,14 +103,18 @@ class DivisorMethod:
         total = sum(votes.values())
         if total == 0:
             raise AllocationInputError("there are no votes to share the seats by: every count is 0")
-        limit = {n: (caps[n] if caps and n in caps else seats) for n in names}
+        # A list with no votes takes no seat beyond the minimum.
+        limit = {
+            n: min_seats if votes[n] == 0 else (caps[n] if caps and n in caps else seats)
+            for n in names
+        }
         for name in names:
             if limit[name] < min_seats:
                 raise AllocationInputError(
                     f"{name!r} has {limit[name]} candidates, fewer than the minimum {min_seats}"
                 )
         held = self._first_guess(votes, seats, total, min_seats, limit)
-        self._fill(votes, held, seats - sum(held.values()), min_seats, limit)
+        vacant = self._fill(votes, held, seats - sum(held.values()), min_seats, limit)
         lowest, movers = self._settle(votes, held, min_seats, limit)
         tie: TieOpen | None = None
         tie_steps: list[Step] = []
@@ -151,6 +163,14 @@ class DivisorMethod:
                     )
                 )
             steps.extend(capped)
+            if vacant:
+                steps.append(
+                    SeatsVacant(
+                        vacant,
+                        "every list with votes has as many seats as candidates",
+                        self.citation,
+                    )
+                )
             steps.extend(tie_steps)
             steps.append(SeatsTotal(f"seats by {self.name}", result))
             return steps
@@ -174,9 +194,10 @@ class DivisorMethod:
         missing: int,
         floor: int,
         limit: dict[str, int],
-    ) -> None:
+    ) -> int:
         """Add seats to the highest next quotients (or take from the lowest last ones) until
-        the house is full. Float keys only order the work; :meth:`_settle` checks exactly."""
+        the house is full. Float keys only order the work; :meth:`_settle` checks exactly.
+        Returns the seats nobody can take (every list at its number of candidates)."""
         if missing > 0:
             heap = [(-self._fast(votes[n], held[n]), n) for n in held if held[n] < limit[n]]
             heapq.heapify(heap)
@@ -195,6 +216,7 @@ class DivisorMethod:
                 missing += 1
                 if held[name] > floor:
                     heapq.heappush(heap, (self._fast(votes[name], held[name] - 1), name))
+        return max(missing, 0)
 
     def _settle(
         self,

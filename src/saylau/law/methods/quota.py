@@ -27,6 +27,7 @@ from saylau.law.trail import (
     RemainderSeat,
     SeatReturned,
     SeatsTotal,
+    SeatsVacant,
     Step,
     TieOpen,
     WholeSeats,
@@ -50,6 +51,9 @@ HARE = QuotaFormula("Hare", "V / S", lambda v, s: (v, s))
 DROOP = QuotaFormula("Droop", "floor(V / (S + 1)) + 1", lambda v, s: (v // (s + 1) + 1, 1))
 HAGENBACH_BISCHOFF = QuotaFormula("Hagenbach-Bischoff", "V / (S + 1)", lambda v, s: (v, s + 1))
 IMPERIALI_QUOTA = QuotaFormula("Imperiali", "V / (S + 2)", lambda v, s: (v, s + 2))
+
+WHOLE = {int}
+"""The only type a vote count may have (not bool, not float)."""
 
 OVERFILL_RULE = Citation(
     "saylau convention",
@@ -87,9 +91,11 @@ class LargestRemainder:
         lots: Lots | None = None,
     ) -> Allocation:
         counts = [*votes.values()]
-        total = sum(counts)
-        if type(total) is not int or type(seats) is not int or seats < 1 or min(counts) < 0:
+        if {*map(type, counts)} != WHOLE or type(seats) is not int or seats < 1:
             check_votes(votes, seats)  # names the offending count
+        if min(counts) < 0:
+            check_votes(votes, seats)
+        total = sum(counts)
         if total == 0:
             raise AllocationInputError("there are no votes to share the seats by: every count is 0")
         numerator, denominator = self.quota.ratio(total, seats)
@@ -133,26 +139,36 @@ class LargestRemainder:
         tie: TieOpen | None = None
         adjustments: list[Step] = []
         tie_steps: list[Step] = []
-        if left < 0:
+        while left < 0 and tie is None:
             # Too many whole seats: the holders with the largest remainders keep theirs.
             holders = [name for name in names if given[name] > 0]
             keep, keep_ties, tie = choose(
-                holders, remainder.__getitem__, len(holders) + left, tie_rule, context
+                holders, remainder.__getitem__, max(0, len(holders) + left), tie_rule, context
             )
             contested = set(tie.options) if tie else set()
-            for name in holders:
-                if name not in keep:
-                    given[name] -= 1
-                    if name not in contested:
-                        adjustments.append(
-                            SeatReturned(name, Fraction(remainder[name], numerator), OVERFILL_RULE)
-                        )
+            returning = [name for name in holders if name not in keep]
+            for name in returning:
+                given[name] -= 1
+                if name not in contested:
+                    adjustments.append(
+                        SeatReturned(name, Fraction(remainder[name], numerator), OVERFILL_RULE)
+                    )
             adjustments.extend(keep_ties)
-            left = 0
+            left += len(returning)
         awarded: list[str] = []
         while left > 0 and tie is None:
-            open_to = [n for n in names if caps is None or n not in caps or given[n] < caps[n]]
+            # A list with no votes takes no seat, whatever its remainder.
+            open_to = [
+                n
+                for n in names
+                if votes[n] > 0 and (caps is None or n not in caps or given[n] < caps[n])
+            ]
             if not open_to:
+                adjustments.append(
+                    SeatsVacant(
+                        left, "every list with votes has as many seats as candidates", self.citation
+                    )
+                )
                 break
             chosen, round_ties, tie = choose(
                 open_to, remainder.__getitem__, left, tie_rule, context
