@@ -25,7 +25,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
-from saylau.count.errors import InputError
+from saylau.count.errors import InputError, read_text
 from saylau.law.ballots import (
     BallotError,
     Ballots,
@@ -213,14 +213,9 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
 def read_election(path: Path) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
     """Read an election file; any error names the file and the path of the bad field."""
     file = str(path)
+    text = read_text(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(file, "", "", "no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(file, "", "", "the file is not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(file, "", "", f"cannot read the file: {error.strerror}") from None
+        document = json.loads(text)
     except json.JSONDecodeError as broken:
         raise InputError(
             file,

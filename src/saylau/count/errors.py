@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,15 @@ class InputError(Exception):
             if location
             else (f"{self.file}: {self.message}")
         )
+
+
+def read_text(path: Path) -> str:
+    """A whole UTF-8 file (a BOM is dropped), or an :class:`InputError` saying why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(str(path), "", "", "no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "", "", "the file is not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(str(path), "", "", f"cannot read the file: {error.strerror}") from None

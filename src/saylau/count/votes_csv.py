@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from saylau.count.errors import InputError
+from saylau.count.errors import InputError, read_text
 
 REQUIRED = ("party", "votes")
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -42,14 +42,7 @@ def _whole_number(text: str, file: str, row: int, column: str, minimum: int) -> 
 def read_votes_csv(path: Path) -> VotesTable:
     """Read and check a votes file; any error names the row and column, and nothing is kept."""
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(file, "", "", "no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(file, "", "", "the file is not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(file, "", "", f"cannot read the file: {error.strerror}") from None
+    text = read_text(path)
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None:

@@ -308,7 +308,9 @@ class _DivisorKernel:
         self.float_limit = (
             _integer_root(FLOAT_EXACT // max(dens), self.power) if max(nums) <= FLOAT_EXACT else 0
         )
-        self.float_divisors: Floats = self.nums.astype(np.float64) / self.dens
+        self.float_nums: Floats = self.nums.astype(np.float64)
+        self.float_dens: Floats = self.dens.astype(np.float64)
+        self.float_divisors: Floats = self.float_nums / self.float_dens
         # Where the search starts (a guess): an option with q Hare quotas gets the number of
         # signposts d(k) / slope below q, with q scaled so that a row starts near the house.
         natural = self.float_divisors ** (1.0 / self.power)
@@ -331,9 +333,13 @@ class _DivisorKernel:
                 return seats, unsure
             votes, totals = votes[rows], totals[rows]
         columns = np.ascontiguousarray(votes.T)
+        powered = columns**self.power if self.power > 1 else columns
+        # Exact below 2**53 (see float_check); elsewhere only an ordering.
+        powered_float = powered.astype(np.float64)
         held = self.start(columns, totals)
-        self.fill(columns, held)
-        settled = self.settle(columns, held)
+        self.fill(columns, powered_float, held)
+        settled = self.float_check(columns, powered_float, held)
+        self.settle(columns, powered, held, settled)
         seats[rows] = held.T
         unsure[rows] = ~settled
         return seats, unsure
@@ -352,19 +358,23 @@ class _DivisorKernel:
         found: Indices = np.searchsorted(self.signposts, quotas.ravel(), side="left")
         return found.reshape(votes.shape).astype(np.int64)
 
-    def float_quotients(self, powered: Floats, votes: Int64s, held: Int64s) -> Floats:
-        """``v**p / d(held)**p`` as floats, infinite for a zero divisor (0 with no votes)."""
-        divisors = np.take(self.float_divisors, held)
+    def float_quotients(self, powered: Floats, held: Int64s) -> Floats:
+        """``v**p * den(held) / num(held)`` in floats: infinite for a zero divisor, 0 for a
+        zero divisor and no votes. With every factor below 2**53 this is the exact quotient,
+        correctly rounded."""
+        numerators = np.take(self.float_nums, held)
+        scaled = powered if self.unit_den else powered * np.take(self.float_dens, held)
         if not self.has_zero:
-            return powered / divisors
+            quotients: Floats = scaled / numerators
+            return quotients
         with np.errstate(divide="ignore", invalid="ignore"):
-            quotients = powered / divisors
-        return np.where(votes == 0, 0.0, quotients)
+            quotients = scaled / numerators
+        quotients[np.isnan(quotients)] = 0.0
+        return quotients
 
-    def fill(self, votes: Int64s, held: Int64s) -> None:
+    def fill(self, votes: Int64s, powered: Floats, held: Int64s) -> None:
         """Add seats at the highest next quotients, or take them at the lowest seated ones,
         until each row holds the house."""
-        powered = votes.astype(np.float64) ** self.power
         missing = self.seats - held.sum(axis=0)
         everyone = missing.size
         while True:
@@ -377,7 +387,7 @@ class _DivisorKernel:
                     some, p, h = votes, powered, held
                 else:
                     some, p, h = votes[:, adding], powered[:, adding], held[:, adding]
-                quotients = self.float_quotients(p, some, h)
+                quotients = self.float_quotients(p, h)
                 best = np.argmax(quotients, axis=0)
                 if self.has_zero:
                     # Among infinite quotients, more votes come first.
@@ -388,9 +398,9 @@ class _DivisorKernel:
                 missing[adding] -= 1
             if taking.size:
                 some, p, h = votes[:, taking], powered[:, taking], held[:, taking]
-                quotients = self.float_quotients(p, some, np.maximum(h - 1, 0))
-                quotients[h == 0] = np.nan
-                worst = np.nanargmin(quotients, axis=0)
+                quotients = self.float_quotients(p, np.maximum(h - 1, 0))
+                quotients[h == 0] = np.inf  # holds no seat to give back
+                worst = np.argmin(quotients, axis=0)
                 if self.has_zero:
                     # Only infinite quotients seated: the fewest votes give a seat back.
                     finite = np.isfinite(quotients).any(axis=0)
@@ -398,6 +408,23 @@ class _DivisorKernel:
                     worst = np.where(finite, worst, by_votes)
                 held[worst, taking] -= 1
                 missing[taking] += 1
+
+    def float_check(self, votes: Int64s, powered: Floats, held: Int64s) -> Bools:
+        """Rows whose highest next quotient is below the lowest seated one, proven by floats.
+
+        With ``v**p * den`` and ``num`` below 2**53 (votes up to ``float_limit``), every
+        factor is an exact float and their product is exact, so each float quotient is the
+        exact quotient correctly rounded; rounding is monotone, so if the rounded highest next
+        quotient is below the rounded lowest seated one, the exact ones are too. Rows not
+        proven here (near-equal quotients among them) go to the exact comparisons.
+        """
+        if int(votes.max()) > self.float_limit:
+            return np.zeros(votes.shape[1], dtype=np.bool_)
+        top = self.float_quotients(powered, held).max(axis=0)
+        seated = self.float_quotients(powered, np.maximum(held - 1, 0))
+        seated[held == 0] = np.inf
+        proven: Bools = top < seated.min(axis=0)
+        return proven
 
     # -- the exact part -----------------------------------------------------------------------
 
@@ -447,33 +474,13 @@ class _DivisorKernel:
             where[better] = option
         return best_a, best_b, where
 
-    def float_check(self, votes: Int64s, powered: Int64s, held: Int64s) -> Bools:
-        """Rows whose highest next quotient is below the lowest seated one, proven by floats.
-
-        With every ``a`` and ``b`` below 2**53, ``a / b`` in floats is the exact quotient
-        correctly rounded, and rounding is monotone: if the rounded highest next quotient is
-        below the rounded lowest seated one, so are the exact ones. Rows not proven here
-        (near-equal quotients included) go to the exact comparisons.
-        """
-        if int(votes.max()) > self.float_limit:
-            return np.zeros(votes.shape[1], dtype=np.bool_)
-        with np.errstate(divide="ignore"):
-            a, b = self.pairs(votes, powered, held)
-            top = (a.astype(np.float64) / b).max(axis=0)
-            a, b = self.pairs(votes, powered, np.maximum(held - 1, 0))
-            seated = a.astype(np.float64) / b
-        seated[held == 0] = np.inf
-        proven: Bools = top < seated.min(axis=0)
-        return proven
-
-    def settle(self, votes: Int64s, held: Int64s) -> Bools:
+    def settle(self, votes: Int64s, powered: Int64s, held: Int64s, settled: Bools) -> None:
         """Move seats until the highest next quotient is below the lowest seated one, exactly.
 
-        Returns the rows settled with a strict gap; the others (equal quotients at the last
-        seat, or not settled within the bound) are for the exact path."""
+        Works on the rows not yet ``settled`` and marks those it settles with a strict gap;
+        the others (equal quotients at the last seat, or not settled within the bound) are
+        left for the exact path."""
         rows = votes.shape[1]
-        powered = votes**self.power if self.power > 1 else votes
-        settled = self.float_check(votes, powered, held)
         pending = np.flatnonzero(~settled)
         for _ in range(2 * votes.shape[0] + 8):
             if pending.size == 0:
@@ -494,4 +501,3 @@ class _DivisorKernel:
             held[holding[over], moving] -= 1
             held[wanting[over], moving] += 1
             pending = moving
-        return settled
