@@ -23,9 +23,15 @@ $(TEST_STAMP): pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 
 ## demo: install, then run the Mazhilis 2023 election through its dated rulebook
 demo: $(STAMP)
-	$(BIN)/saylau rulebooks | head -n 25
-	$(BIN)/saylau elect kz.mazhilis@2023-03-19 examples/kz-mazhilis-2023.json --explain
-	$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method dhondt \
+	@echo "== Kazakhstan's rulebooks (PROVISIONAL marks what the law text did not confirm)"
+	@$(BIN)/saylau rulebooks | head -n 24
+	@echo "== Mazhilis, 19 March 2023, under the rulebook in force that day"
+	@$(BIN)/saylau elect kz.mazhilis@2023-03-19 examples/kz-mazhilis-2023.json
+	@echo "== How the 69 list seats were shared (quota + largest remainder, with the trail)"
+	@$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method hare \
+		--threshold 5% --threshold-base 6366441
+	@echo "== What-if: the same votes under D'Hondt"
+	@$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method dhondt \
 		--threshold 5% --threshold-base 6366441 --no-explain
 
 ## test: install what tests need, lint, type-check, run the whole suite
