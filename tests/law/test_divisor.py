@@ -209,9 +209,10 @@ def test_a_first_divisor_of_1_is_plain_sainte_lague():
     )
 
 
-@pytest.mark.parametrize("first", [Fraction(0), Fraction(-7, 5)])
-def test_a_first_divisor_that_is_not_positive_is_an_input_error(first):
-    with pytest.raises(AllocationInputError, match="first divisor must be positive"):
+@pytest.mark.parametrize("first", [Fraction(0), Fraction(-7, 5), Fraction(3), Fraction(5)])
+def test_a_first_divisor_outside_zero_to_three_is_an_input_error(first):
+    # The divisors must increase: 1.4, 3, 5, ... A first divisor of 3 or more would not.
+    with pytest.raises(AllocationInputError, match="first divisor must be more than 0"):
         modified_sainte_lague(first)
 
 

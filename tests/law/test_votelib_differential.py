@@ -98,7 +98,9 @@ def comparable(method, votes, seats):
     if isinstance(method, SaylauLargestRemainder):
         numerator, denominator = method.quota.ratio(sum(votes.values()), seats)
         whole = sum(count * denominator // numerator for count in votes.values())
-        if whole > seats or seats - whole > len(votes):
+        # votelib hands seats left over to lists with no votes; saylau never seats them.
+        with_votes = sum(1 for count in votes.values() if count > 0)
+        if whole > seats or seats - whole > with_votes:
             return False
     return True
 
@@ -161,15 +163,17 @@ def test_saylau_and_votelib_give_the_same_seats(name, votes, seats):
     assume(comparable(method, votes, seats))
     allocation = method.allocate(votes, seats)
     assume(allocation.is_final)
+    # saylau never seats a list with no votes; votelib may, so it sees only lists with votes.
+    with_votes = {party: count for party, count in votes.items() if count > 0}
 
-    assert PAIRS[name].evaluate(votes, seats) == without_zeros(allocation.seats)
+    assert PAIRS[name].evaluate(with_votes, seats) == without_zeros(allocation.seats)
 
 
 @DIFFERENTIAL
 @given(
     votes=votes_strategy,
     seats=seats_strategy,
-    first=st.fractions(min_value=Fraction(1, 2), max_value=3, max_denominator=50),
+    first=st.fractions(min_value=Fraction(1, 2), max_value=Fraction(149, 50), max_denominator=50),
 )
 def test_saylau_and_votelib_agree_on_any_modified_first_divisor(votes, seats, first):
     allocation = method_by_name("modified-sainte-lague", first_divisor=first).allocate(votes, seats)

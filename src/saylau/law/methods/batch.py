@@ -6,11 +6,15 @@ vector (simulations, bootstraps, what-if tables), and returns the seats of every
 
 - Largest remainder: whole seats ``v * den // num`` and remainders ``v * den % num`` in int64,
   remainders ranked per row; equal remainders at the last seat make the row *tied*.
-- Divisor methods: a starting state (the lower quota for D'Hondt, which no D'Hondt allocation
-  goes below; a signpost estimate otherwise), filled to the house by float pre-ordering, then
-  settled and verified exactly: the highest next quotient must be strictly below the lowest
-  seated one, compared by integer cross-multiplication ``v_i**p * den_i * num_j`` against
-  ``v_j**p * den_j * num_i``. Floats only order the work; every row is verified exactly.
+- Divisor methods: a guessed state (each option's quota against the method's signposts),
+  filled to the house one seat per step at the highest next (or lowest seated) float
+  quotient, then verified: the highest next quotient must be strictly below the lowest seated
+  one. The check is exact: in floats only where every ``v**p * den`` and ``num`` is below
+  2**53, so that each float quotient is the exact one correctly rounded and a strict float
+  gap proves a strict exact gap; otherwise, and for every row whose float gap is not strict,
+  by integer cross-multiplication, ``v_i**p * den_i * num_j`` against ``v_j**p * den_j *
+  num_i``, moving seats from the lowest seated to the highest next quotient until it holds.
+  Floats guess and order; they never decide.
 
 Rows the batch does not decide go to the exact single path, one by one: rows tied at the last
 seat (their seats are then the single path's decided seats, and ``tied`` is set when the single
@@ -19,7 +23,8 @@ int64 (very large votes, Huntington–Hill squares), a largest-remainder quota t
 whole seats than the house, and anything the batch's checks do not confirm.
 
 Not part of the batch API: caps (candidate-list lengths), ``min_seats``, tie rules,
-registration order and lots. Rows that need them go through ``method.allocate``.
+registration order and lots. Rows that need them go through ``method.allocate``. Work runs in
+chunks of rows, with loops only over options and over seats still to move.
 """
 
 from __future__ import annotations
@@ -314,7 +319,9 @@ class _DivisorKernel:
         # Where the search starts (a guess): an option with q Hare quotas gets the number of
         # signposts d(k) / slope below q, with q scaled so that a row starts near the house.
         natural = self.float_divisors ** (1.0 / self.power)
-        slope = (natural[seats] - natural[0]) / seats
+        slope = natural[seats] - natural[seats - 1]  # divisors grow by about this per seat
+        if not slope > 0:
+            slope = (natural[seats] - natural[0]) / seats
         self.signposts: Floats = natural[:seats] / (slope if slope > 0 else 1.0)
         offsets = self.signposts - np.arange(seats)
         self.offset = float(np.median(offsets))

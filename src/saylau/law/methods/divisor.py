@@ -234,7 +234,9 @@ class DivisorMethod:
         wanting seats at that quotient: a tie.
         """
         fast = self._fast
-        while True:
+        # Each move raises the lowest seated quotient, so the loop ends; the bound only guards
+        # against a divisor sequence that is not increasing.
+        for _ in range(64 * (len(held) + sum(held.values())) + 64):
             last = {n: fast(votes[n], held[n] - 1) for n in held if held[n] > floor}
             if not last:
                 return [], None
@@ -264,6 +266,7 @@ class DivisorMethod:
             if top == bottom:
                 return lowest, (sorted(lowest), sorted(highest))
             return lowest, None
+        raise AllocationInputError(f"{self.name}: the divisors must increase with each seat")
 
 
 def _linear(a: int, b: int) -> Callable[[int], tuple[int, int]]:
@@ -283,9 +286,12 @@ DEAN = DivisorMethod("Dean", "2k(k + 1) / (2k + 1)", lambda k: (2 * k * (k + 1),
 
 def modified_sainte_lague(first: Fraction = Fraction(7, 5)) -> DivisorMethod:
     """Sainte-Laguë with a larger first divisor, e.g. 1.4 (Norway, Sweden): 1.4, 3, 5, 7, ..."""
-    if first <= 0:
-        raise AllocationInputError(f"the first divisor must be positive, got {first}")
     first = Fraction(first)
+    if not 0 < first < 3:
+        raise AllocationInputError(
+            f"the first divisor must be more than 0 and less than the second divisor 3,"
+            f" got {decimal_text(first, 2)}"
+        )
 
     def ratio(k: int) -> tuple[int, int]:
         return (first.numerator, first.denominator) if k == 0 else (2 * k + 1, 1)

@@ -1,0 +1,26 @@
+"""The allocation benchmark runs end to end in its quick mode (no timing is asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_allocation_benchmark_quick() -> None:
+    pytest.importorskip("votelib")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "allocation.py"), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "votelib/saylau" in done.stdout
+    assert "allocations" in done.stdout
