@@ -7,10 +7,11 @@ and no float takes part in a decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
+from typing import cast
 
 from saylau.law.citation import CONVENTION, Citation
 from saylau.law.methods.allocation import (
@@ -52,9 +53,6 @@ DROOP = QuotaFormula("Droop", "floor(V / (S + 1)) + 1", lambda v, s: (v // (s + 
 HAGENBACH_BISCHOFF = QuotaFormula("Hagenbach-Bischoff", "V / (S + 1)", lambda v, s: (v, s + 1))
 IMPERIALI_QUOTA = QuotaFormula("Imperiali", "V / (S + 2)", lambda v, s: (v, s + 2))
 
-WHOLE = {int}
-"""The only type a vote count may have (not bool, not float)."""
-
 OVERFILL_RULE = Citation(
     "saylau convention",
     note="a quota below V/S can give more whole seats than the house; "
@@ -90,27 +88,45 @@ class LargestRemainder:
         registration: Mapping[str, int] | None = None,
         lots: Lots | None = None,
     ) -> Allocation:
-        counts = [*votes.values()]
-        if {*map(type, counts)} != WHOLE or type(seats) is not int or seats < 1:
-            check_votes(votes, seats)  # names the offending count
-        if min(counts) < 0:
+        # Plain loops: this is the hot path, and mypyc compiles them to C.
+        names: list[str] = []
+        raw: list[object] = []
+        total = 0
+        entries: Iterable[tuple[str, object]] = votes.items()  # objects: a bool is no count
+        for name, value in entries:
+            if type(value) is not int or value < 0:
+                check_votes(votes, seats)  # names the offending count
+            names.append(name)
+            raw.append(value)
+            total += cast(int, value)
+        if type(seats) is not int or seats < 1 or not raw:
             check_votes(votes, seats)
-        total = sum(counts)
         if total == 0:
             raise AllocationInputError("there are no votes to share the seats by: every count is 0")
+        counts = cast(list[int], raw)
         numerator, denominator = self.quota.ratio(total, seats)
-        whole_seats = [count * denominator // numerator for count in counts]
-        remainders = [count * denominator % numerator for count in counts]
-        left = seats - sum(whole_seats)
+        whole_seats: list[int] = []
+        remainders: list[int] = []
+        given_whole = 0
+        for count in counts:
+            scaled = count * denominator
+            full_quotas = scaled // numerator
+            whole_seats.append(full_quotas)
+            remainders.append(scaled - full_quotas * numerator)
+            given_whole += full_quotas
+        left = seats - given_whole
         if not caps and 0 < left < len(counts):
-            # The common case, in one pass: no caps, no over-filled house, no tie at the edge.
-            # Equal remainders inside the winners are ordered by name, for display only.
-            ranked = sorted(zip(remainders, votes, strict=True), reverse=True)
-            if ranked[left - 1][0] != ranked[left][0]:
-                final = dict(zip(votes, whole_seats, strict=True))
-                winners = [name for _, name in ranked[:left]]
-                for name in winners:
-                    final[name] += 1
+            # The common case: no caps, no over-filled house, no tie at the edge. Equal
+            # remainders among the winners are ordered by position, for display only.
+            order = ranked_descending(remainders)
+            if remainders[order[left - 1]] != remainders[order[left]]:
+                final: dict[str, int] = {}
+                for index, name in enumerate(names):
+                    final[name] = whole_seats[index]
+                winners: list[str] = []
+                for index in order[:left]:
+                    winners.append(names[index])
+                    final[names[index]] += 1
                 explain = partial(
                     self._explain,
                     votes,
@@ -124,7 +140,6 @@ class LargestRemainder:
                     (),
                 )
                 return Allocation(self.name, seats, final, None, explain)
-        names = [*votes]
         whole = dict(zip(names, whole_seats, strict=True))
         remainder = dict(zip(names, remainders, strict=True))
         capped: list[Step] = []
@@ -249,6 +264,23 @@ class LargestRemainder:
         steps.extend(tie_steps)
         steps.append(SeatsTotal(f"seats by {self.name}", result))
         return steps
+
+
+def ranked_descending(values: list[int]) -> list[int]:
+    """Positions of ``values`` from largest to smallest (equal values keep their order).
+
+    An insertion sort for the few lists of an election, ``sorted`` for many.
+    """
+    if len(values) > 24:
+        return sorted(range(len(values)), key=values.__getitem__, reverse=True)
+    order: list[int] = []
+    for index in range(len(values)):
+        value = values[index]
+        place = len(order)
+        while place > 0 and values[order[place - 1]] < value:
+            place -= 1
+        order.insert(place, index)
+    return order
 
 
 HARE_LR = LargestRemainder(HARE)
