@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from saylau.law.ballots import Base, ListVotes
 from saylau.law.citation import Citation
@@ -199,3 +201,30 @@ def test_declared_base_is_shown_in_the_steps() -> None:
     _, steps = admit(Share(FIVE, 6_366_441), votes)
     assert {step.base for step in steps} == {6_366_441}
     assert {step.base_name for step in steps} == {"the declared base"}
+
+
+# --- properties ------------------------------------------------------------------------------
+
+shares = st.builds(Fraction, st.integers(1, 500), st.integers(501, 2_000))
+
+
+@given(share=shares, base_unit=st.integers(1, 10_000))
+def test_a_list_exactly_at_the_threshold_is_admitted_and_one_vote_less_is_not(share, base_unit):
+    # A base that the share divides exactly, so that "exactly at the threshold" exists.
+    base = share.denominator * base_unit
+    at = share.numerator * base_unit
+    rule = Share(share, Base.OPTIONS, inclusive=True)
+    assert rule.passes("list", ListVotes({"list": at, "others": base - at}))
+    assert not rule.passes("list", ListVotes({"list": at - 1, "others": base - at + 1}))
+
+
+@given(share=shares, votes=st.integers(0, 10**12), base=st.integers(1, 10**12))
+def test_the_share_test_is_exact_and_agrees_with_fractions(share, votes, base):
+    votes = min(votes, base)
+    counted = ListVotes({"list": votes})
+    assert Share(share, base, inclusive=True).passes("list", counted) == (
+        Fraction(votes, base) >= share
+    )
+    assert Share(share, base, inclusive=False).passes("list", counted) == (
+        Fraction(votes, base) > share
+    )
