@@ -162,9 +162,7 @@ class ElectorsMajority:
         if contest.electors is None:
             return outcome
         voted = contest.base(Base.BALLOTS_CAST)
-        extra = Measure(
-            "electors who voted", voted, contest.electors, "share of electors", True, None
-        )
+        extra = Measure("electors who voted", voted, contest.electors, "", None)
         if voted > contest.electors:
             question = Question(
                 "more_votes_than_electors",

@@ -379,15 +379,17 @@ class Measure(Step):
     part: int
     whole: int
     required: str
-    met: bool
+    met: bool | None
     citation: Citation | None = None
 
     def explain(self) -> str:
-        verdict = "met" if self.met else "NOT met"
-        return (
-            f"{self.name}: {self.part:,} of {self.whole:,} = {percent_text(self.part, self.whole)},"
-            f" {self.required}: {verdict}{_cite(self.citation)}"
+        shown = (
+            f"{self.name}: {self.part:,} of {self.whole:,} = {percent_text(self.part, self.whole)}"
         )
+        if self.met is None:  # for the record: no bar applies
+            return f"{shown}{_cite(self.citation)}"
+        verdict = "met" if self.met else "NOT met"
+        return f"{shown}, {self.required}: {verdict}{_cite(self.citation)}"
 
 
 # --- composition -----------------------------------------------------------------------------
