@@ -467,3 +467,19 @@ def test_rulebooks_json_parses() -> None:
     for book in document:
         assert all(p["citation"] for p in book["provisions"])
         assert book["provisional"] == [p["name"] for p in book["provisions"] if p["provisional"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--seats", "abc", "--method", "hare"), "'--seats'"),
+        (("--seats", "3", "--method", "hare", "--bogus"), "--bogus"),
+    ],
+    ids=["word-for-a-number", "unknown-option"],
+)
+def test_a_usage_error_is_one_line_without_traceback(args: tuple[str, ...], says: str) -> None:
+    process = run_installed("allocate", "examples/mazhilis-2023-lists.csv", *args)
+    assert process.returncode == EXIT_BAD_INPUT
+    assert process.stderr.count("\n") == 1
+    assert process.stderr.startswith("saylau: error:")
+    assert says in process.stderr

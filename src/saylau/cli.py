@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from saylau.count.ballots_json import read_election
 from saylau.count.errors import InputError
@@ -284,7 +285,16 @@ def rulebooks(
 
 
 def main() -> None:
-    app()
+    """Run the command; a usage error (an unknown option, a word where a number belongs) is one
+    line and exit code 2, like every other bad input."""
+    try:
+        code = app(standalone_mode=False)
+    except TyperException as error:
+        print(f"saylau: error: {error.format_message()} (see --help)", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
