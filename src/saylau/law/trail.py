@@ -113,7 +113,7 @@ class AdmittedByRule(Step):
 
 @dataclass(frozen=True, slots=True)
 class Quota(Step):
-    """The quota of a largest-remainder allocation: ``votes / divisor`` seats, exactly."""
+    """The quota of a largest-remainder allocation: the votes one seat costs, exactly."""
 
     kind: ClassVar[str] = "quota"
     name: str
