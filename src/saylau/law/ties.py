@@ -122,20 +122,22 @@ class TieRule:
             winners.extend(pool)
             need, pool = 0, []
         steps: list[Step] = []
-        if winners or not need:
-            rule = ", then ".join(used) if used else "all tied options are seated"
-            citation = (
-                self.citation
-                if "drawing of lots" not in used
-                else Citation("drawing of lots", note=context.lots.record if context.lots else "")
+        if winners:
+            rule = ", then ".join(used) if used else "every tied option is seated"
+            citation = self.citation
+            if "drawing of lots" in used and context.lots is not None:
+                citation = Citation("drawing of lots", note=context.lots.record)
+            steps.append(
+                TieResolved(tuple(sorted(tied)), len(winners), rule, tuple(winners), citation)
             )
-            steps.append(TieResolved(tuple(sorted(tied)), seats, rule, (*winners, *pool), citation))
         if need:
-            reason = (
-                "the tie rule does not decide it"
-                if self.breakers
-                else "this rule has no tie-breaker"
-            )
+            if context.lots is not None:
+                missing = sorted(set(pool) - set(context.lots.order))
+                reason = f"the recorded lots do not name {', '.join(missing)}"
+            elif self.breakers:
+                reason = "the tie rule does not decide it"
+            else:
+                reason = "this rule has no tie-breaker"
             steps.append(TieOpen(tuple(pool), need, reason))
         return TieDecision(tuple(winners), tuple(pool), need, tuple(steps))
 

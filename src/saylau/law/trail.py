@@ -272,7 +272,9 @@ class SeatsTotal(Step):
 
 @dataclass(frozen=True, slots=True)
 class TieResolved(Step):
-    """Options equal on the deciding number, ordered by a tie rule."""
+    """Options equal on the deciding number: the tie rule seats ``order`` (``seats`` of them).
+
+    When the rule decides only part of a tie, the rest is a :class:`TieOpen` step."""
 
     kind: ClassVar[str] = "tie_resolved"
     options: tuple[str, ...]
@@ -283,8 +285,8 @@ class TieResolved(Step):
 
     def explain(self) -> str:
         return (
-            f"tie between {', '.join(self.options)} for {self.seats} seat(s):"
-            f" {self.rule} gives {', '.join(self.order[: self.seats])}{_cite(self.citation)}"
+            f"tie between {', '.join(self.options)}: {self.rule} gives {self.seats} seat(s) to"
+            f" {', '.join(self.order)}{_cite(self.citation)}"
         )
 
 

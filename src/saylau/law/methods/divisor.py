@@ -79,9 +79,12 @@ class DivisorMethod:
         numerator, denominator = self.ratio(held)
         if numerator == 0:
             return INFINITE if votes else 0.0
-        if self.power == 1:
-            return votes * denominator / numerator
-        return votes * votes * denominator / numerator
+        try:
+            if self.power == 1:
+                return votes * denominator / numerator
+            return votes * votes * denominator / numerator
+        except OverflowError:  # beyond floats: equal infinities send it to the exact comparison
+            return INFINITE
 
     def allocate(
         self,
@@ -184,8 +187,10 @@ class DivisorMethod:
     ) -> dict[str, int]:
         # At the Hare quota a method rounding at r gives about n * (1/2 - r) seats too many.
         lift = 1 - self.rounding
-        scale = (seats - len(votes) * (0.5 - self.rounding)) / total
-        return {n: min(limit[n], max(floor, int(v * scale + lift))) for n, v in votes.items()}
+        target = seats - len(votes) * (0.5 - self.rounding)
+        return {
+            n: min(limit[n], max(floor, int(v / total * target + lift))) for n, v in votes.items()
+        }
 
     def _fill(
         self,
@@ -284,8 +289,10 @@ HUNTINGTON_HILL = DivisorMethod(
 DEAN = DivisorMethod("Dean", "2k(k + 1) / (2k + 1)", lambda k: (2 * k * (k + 1), 2 * k + 1), 0.5)
 
 
-def modified_sainte_lague(first: Fraction = Fraction(7, 5)) -> DivisorMethod:
+def modified_sainte_lague(first: Fraction | int | float = Fraction(7, 5)) -> DivisorMethod:
     """Sainte-Laguë with a larger first divisor, e.g. 1.4 (Norway, Sweden): 1.4, 3, 5, 7, ..."""
+    if isinstance(first, float):
+        first = Fraction(str(first))  # 1.4 means 7/5, not the binary float nearest to it
     first = Fraction(first)
     if not 0 < first < 3:
         raise AllocationInputError(
