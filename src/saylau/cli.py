@@ -41,6 +41,8 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True)
 EXIT_BAD_INPUT = 2
 EXIT_OPEN = 3
+MAX_SEATS = 1_000_000
+"""No assembly is larger; a bigger number is a typing error, not a house."""
 
 
 class Format(StrEnum):
@@ -54,17 +56,26 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def guarded(action: Callable[[], None]) -> None:
-    """Run a command, turning every known input error into one line and exit code 2."""
+def guarded(action: Callable[[], None], file: Path | None = None) -> None:
+    """Run a command, turning every known input error into one line and exit code 2.
+
+    Errors the rules raise about the ballots are prefixed with the file they came from."""
     try:
         action()
-    except (InputError, AllocationInputError, RulebookNotFound, BallotError) as error:
+    except (InputError, RulebookNotFound) as error:
         fail(str(error))
+    except (AllocationInputError, BallotError) as error:
+        fail(f"{file}: {error}" if file else str(error))
+    except (OverflowError, RecursionError, MemoryError) as error:
+        kind = type(error).__name__
+        fail(f"{file or 'input'}: the numbers are too large to handle ({kind})")
 
 
 def parse_share(text: str, option: str) -> Fraction:
     """``5%``, ``5`` or ``3.25%`` as an exact fraction (5% -> 1/20)."""
     number = text.strip().removesuffix("%").strip()
+    if len(number) > 40 or "e" in number.lower():
+        fail(f"{option}: expected a percentage such as 5% or 3.25%, got {text!r}")
     try:
         value = Fraction(Decimal(number)) / 100
     except (InvalidOperation, ValueError, OverflowError):
@@ -75,6 +86,8 @@ def parse_share(text: str, option: str) -> Fraction:
 
 
 def parse_divisor(text: str) -> Fraction:
+    if len(text) > 40 or "e" in text.lower():
+        fail(f"--first-divisor: expected a number such as 1.4, got {text!r}")
     try:
         value = Fraction(Decimal(text.strip()))
     except (InvalidOperation, ValueError, OverflowError):
@@ -119,8 +132,8 @@ def allocate(
     """Allocate seats among parties by one method, with an optional threshold."""
 
     def run() -> None:
-        if seats < 1:
-            fail(f"--seats: expected a whole number of at least 1, got {seats}")
+        if not 1 <= seats <= MAX_SEATS:
+            fail(f"--seats: expected a whole number from 1 to {MAX_SEATS:,}, got {seats}")
         if min_seats < 0:
             fail(f"--min-seats: expected 0 or more, got {min_seats}")
         if threshold_base is not None and threshold_base < 1:
@@ -161,7 +174,7 @@ def allocate(
         if part.questions:
             raise typer.Exit(EXIT_OPEN)
 
-    guarded(run)
+    guarded(run, votes_file)
 
 
 def allocation_json(part: TierResult, method: str) -> dict[str, Any]:
@@ -222,7 +235,7 @@ def elect(
         if result.questions:
             raise typer.Exit(EXIT_OPEN)
 
-    guarded(run)
+    guarded(run, input_file)
 
 
 def print_result(rulebook: Rulebook, result: Result, explain: bool) -> None:

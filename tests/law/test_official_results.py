@@ -96,7 +96,7 @@ def published_seats(entry: dict[str, Any]) -> dict[str, int]:
 LIST_TIERS = {
     # election id: (rulebook id, the dated reference that must be in force that day)
     "KZ-MAZHILIS-2023-LIST": ("kz.mazhilis", "kz.mazhilis@2022-11-05"),
-    "KZ-MAZHILIS-2021": ("kz.mazhilis", "kz.mazhilis@2007-06-19"),
+    "KZ-MAZHILIS-2021": ("kz.mazhilis", "kz.mazhilis@2009-02-09"),
     "KZ-MASLIKHAT-ASTANA-2023-LIST": ("kz.maslikhat.oblast", "kz.maslikhat.oblast@2022-11-05"),
 }
 
@@ -164,7 +164,7 @@ def test_mazhilis_2023_published_list_percentages_from_the_admitted_and_excluded
 def test_mazhilis_2021_is_76_12_10_of_98_at_seven_percent() -> None:
     entry = election("KZ-MAZHILIS-2021")
     rulebook, result = elect_list_tier("KZ-MAZHILIS-2021")
-    assert rulebook.ref == "kz.mazhilis@2007-06-19"
+    assert rulebook.ref == "kz.mazhilis@2009-02-09"
     assert rulebook.covers(date(2021, 1, 10))
     seats = list_tier(result)
     assert [n for n in seats.values() if n] == [76, 12, 10]

@@ -49,8 +49,8 @@ def provision(rulebook: Rulebook, name: str) -> Provision:
 @pytest.mark.parametrize(
     ("rulebook_id", "day", "ref"),
     [
-        ("kz.mazhilis", date(2021, 1, 10), "kz.mazhilis@2007-06-19"),
-        ("kz.mazhilis", date(2022, 11, 4), "kz.mazhilis@2007-06-19"),
+        ("kz.mazhilis", date(2021, 1, 10), "kz.mazhilis@2009-02-09"),
+        ("kz.mazhilis", date(2022, 11, 4), "kz.mazhilis@2009-02-09"),
         ("kz.mazhilis", date(2022, 11, 5), "kz.mazhilis@2022-11-05"),
         ("kz.mazhilis", date(2023, 3, 19), "kz.mazhilis@2022-11-05"),
         ("kz.mazhilis", date(2026, 6, 30), "kz.mazhilis@2022-11-05"),

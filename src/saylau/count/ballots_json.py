@@ -216,6 +216,8 @@ def read_election(path: Path) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
     text = read_text(path)
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise InputError(file, "", "", "the JSON is nested too deeply to be an election") from None
     except json.JSONDecodeError as broken:
         raise InputError(
             file,

@@ -148,51 +148,62 @@ AGAINST_ALL_PROVISION = Provision(
 )
 
 
-def _mazhilis_2007() -> Rulebook:
+RUNNER_UP = Provision(
+    "runner-up list",
+    "if only one list passes, the best-placed other list is admitted to the allocation",
+    OLD_MAZHILIS_RUNNER_UP,
+    provisional=True,
+    note="amendment of 9 Feb 2009 No. 124-IV (its date of entry into force is taken as the"
+    " date of the law); art. 97 pp. 1-3 in a c. 2009 English translation: the runner-up is"
+    " admitted and the quota is the two lists' votes / seats; the translation also applies a"
+    " 0.7 correction factor to the runner-up's quotas and IPU reports 'at least two seats';"
+    " neither is modelled: the runner-up simply joins the quota allocation",
+)
+
+
+def _mazhilis_lists_only(valid_from: date, valid_to: date, runner_up: bool) -> Rulebook:
+    """The Mazhilis of 98 list seats at 7%: from 2007, and with the runner-up rule from 2009."""
+    provisions = [
+        Provision(
+            "seats",
+            "98 by party lists in one nationwide constituency (+9 elected by"
+            " the Assembly of People, out of scope)",
+            MAZHILIS_LIST_ALLOCATION,
+        ),
+        Provision("threshold", "7% and more", MAZHILIS_THRESHOLD),
+        THRESHOLD_BASE,
+        Provision(
+            "method",
+            "quota (votes of admitted lists / seats) + largest remainder",
+            MAZHILIS_LIST_ALLOCATION,
+        ),
+        TIE_RULE,
+        CAPS,
+    ]
+    if runner_up:
+        provisions.append(RUNNER_UP)
+    era = f"{valid_from.year}-{valid_to.year}"
     return Rulebook(
         id="kz.mazhilis",
         body="mazhilis",
-        title="Mazhilis: 98 seats by party lists (2007-2022)",
-        valid_from=date(2007, 6, 19),
-        valid_to=date(2022, 11, 5),
+        title=f"Mazhilis: 98 seats by party lists ({era})",
+        valid_from=valid_from,
+        valid_to=valid_to,
         composition=ListElection(
             _list_tier(
                 "Mazhilis list tier",
                 98,
                 _share(SEVEN_PERCENT, MAZHILIS_THRESHOLD),
                 MAZHILIS_LIST_ALLOCATION,
-                min_lists=2,
+                min_lists=2 if runner_up else 1,
             )
         ),
-        provisions=(
-            Provision(
-                "seats",
-                "98 by party lists in one nationwide constituency (+9 elected by"
-                " the Assembly of People, out of scope)",
-                MAZHILIS_LIST_ALLOCATION,
-            ),
-            Provision("threshold", "7% and more", MAZHILIS_THRESHOLD),
-            THRESHOLD_BASE,
-            Provision(
-                "method",
-                "quota (votes of admitted lists / seats) + largest remainder",
-                MAZHILIS_LIST_ALLOCATION,
-            ),
-            TIE_RULE,
-            CAPS,
-            Provision(
-                "runner-up list",
-                "if only one list passes, the best-placed other list is admitted to the allocation",
-                OLD_MAZHILIS_RUNNER_UP,
-                provisional=True,
-                note="2009 amendment (art. 97 pp. 1-3, c. 2009 English translation): the"
-                " runner-up is admitted and the quota is the two lists' votes / seats; the"
-                " translation also applies a 0.7 correction factor to the runner-up's quotas"
-                " and IPU reports 'at least two seats'; neither is modelled: the runner-up"
-                " simply joins the quota allocation",
-            ),
+        provisions=tuple(provisions),
+        sources=(
+            "Elections Law as amended 9 Feb 2009 No. 124-IV"
+            if runner_up
+            else "Elections Law as amended 19 Jun 2007 No. 268",
         ),
-        sources=("Elections Law as amended 19 Jun 2007 No. 268 and 2009",),
         example="examples/kz-mazhilis-2021.json",
     )
 
@@ -519,7 +530,8 @@ def _referendum() -> Rulebook:
 
 
 RULEBOOKS: tuple[Rulebook, ...] = (
-    _mazhilis_2007(),
+    _mazhilis_lists_only(date(2007, 6, 19), date(2009, 2, 9), runner_up=False),
+    _mazhilis_lists_only(date(2009, 2, 9), date(2022, 11, 5), runner_up=True),
     _mazhilis_2022(),
     _kurultai_2026(),
     _president(date(1995, 9, 28), date(2022, 9, 17), Base.OPTIONS, against_all=False),
