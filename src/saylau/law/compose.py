@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from saylau.law.ballots import BallotError, Ballots
 from saylau.law.majority import Referendum
@@ -95,8 +95,39 @@ class SingleWinnerElection:
 
     tier: DistrictTier
     seats_by_party: bool = True
+    contests: int | None = None
+    min_candidates: int = 1
 
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if self.contests is not None and len(ballots.contests) != self.contests:
+            raise BallotError(
+                f"{self.tier.name}: expected {self.contests} contest(s),"
+                f" got {len(ballots.contests)}"
+            )
+        for contest in ballots.contests:
+            if ballots.round > 1 and len(contest.candidates) != 2:
+                raise BallotError(
+                    f"{contest.name}: a runoff has exactly two candidates,"
+                    f" got {len(contest.candidates)}"
+                )
+        too_few = [c for c in ballots.contests if len(c.candidates) < self.min_candidates]
+        if too_few:
+            missing = tuple(
+                Question(
+                    "too_few_candidates",
+                    contest.name,
+                    f"{len(contest.candidates)} candidate(s) stood; the law requires at least"
+                    f" {self.min_candidates}: nobody is declared",
+                )
+                for contest in too_few
+            )
+            ballots = replace(
+                ballots, contests=tuple(c for c in ballots.contests if c not in too_few)
+            )
+            if not ballots.contests:
+                return Result(rulebook=rulebook, questions=missing)
+            result = self.elect(rulebook, ballots, lots)
+            return replace(result, questions=missing + result.questions)
         part = _contests(ballots, self.tier, lots)
         if not self.seats_by_party:
             part = TierResult(part.name, {}, part.winners, part.questions, part.steps)

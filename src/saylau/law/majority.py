@@ -124,6 +124,9 @@ class AbsoluteMajority:
     def decide(self, contest: ContestVotes, round: int = 1, lots: Lots | None = None) -> Outcome:
         if round > 1:
             return self.runoff_rule.decide(contest, lots)
+        if not contest.candidates:
+            question = Question("no_candidates", contest.name, "no candidate stood")
+            return Outcome(contest.name, None, (), (question,), ())
         steps = _standings(contest, self.base)
         total = contest.base(self.base)
         ranked = _ranked(contest)
@@ -164,12 +167,16 @@ class ElectorsMajority:
         voted = contest.base(Base.BALLOTS_CAST)
         extra = Measure("electors who voted", voted, contest.electors, "", None)
         if voted > contest.electors:
-            question = Question(
-                "more_votes_than_electors",
+            text = f"{voted:,} ballots but only {contest.electors:,} electors: nobody is declared"
+            question = Question("more_votes_than_electors", contest.name, text)
+            standings = tuple(step for step in outcome.steps if isinstance(step, Standing))
+            return Outcome(
                 contest.name,
-                f"{voted:,} ballots but only {contest.electors:,} electors",
+                None,
+                (),
+                (question,),
+                (extra, *standings, OpenOutcome("more_votes_than_electors", text)),
             )
-            return Outcome(contest.name, None, (), (question,), (*outcome.steps, extra))
         return Outcome(
             outcome.contest,
             outcome.winner,

@@ -108,10 +108,22 @@ class ListTier:
             )
         steps.extend(allocation.trail)
         seats_by_list = {name: allocation.seats.get(name, 0) for name in votes.votes}
+        filled = sum(seats_by_list.values()) + (allocation.tie.seats if allocation.tie else 0)
+        vacant: tuple[Question, ...] = ()
+        if filled < house:
+            vacant = (
+                Question(
+                    "seats_vacant",
+                    self.name,
+                    f"{house - filled} of {house} seats have no candidate left on any list"
+                    " with votes; what the law does with them is to be confirmed",
+                    seats=house - filled,
+                ),
+            )
         return TierResult(
             self.name,
             seats_by_list,
-            questions=runner_up_tie + _tie_question(self.name, allocation),
+            questions=runner_up_tie + _tie_question(self.name, allocation) + vacant,
             steps=tuple(steps),
             allocation=allocation,
         )

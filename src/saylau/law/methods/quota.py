@@ -249,6 +249,14 @@ class LargestRemainder:
             )
         steps.extend(adjustments)
         seat_no = sum(result.values()) - len(awarded)
+        # Seats for equal remainders are listed by name, never by the order of the input.
+        runs: list[list[str]] = []
+        for name in awarded:
+            if runs and remainder[runs[-1][0]] == remainder[name]:
+                runs[-1].append(name)
+            else:
+                runs.append([name])
+        awarded = [name for run in runs for name in sorted(run)]
         ranks = sorted(set(remainder.values()), reverse=True)
         for name in awarded:
             seat_no += 1

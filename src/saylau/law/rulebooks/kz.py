@@ -360,7 +360,7 @@ def _president(valid_from: date, valid_to: date | None, base: Base, against_all:
         valid_from=valid_from,
         valid_to=valid_to,
         composition=SingleWinnerElection(
-            DistrictTier("Presidential election", majority), seats_by_party=False
+            DistrictTier("Presidential election", majority), seats_by_party=False, contests=1
         ),
         provisions=tuple(provisions),
         example="examples/kz-president-2022.json"
@@ -465,7 +465,14 @@ def _senate() -> Rulebook:
     )
 
 
-def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str, example: str) -> Rulebook:
+def _akim(
+    rulebook_id: str,
+    title: str,
+    valid_from: date,
+    minimum: str,
+    example: str,
+    min_candidates: int = 1,
+) -> Rulebook:
     return Rulebook(
         id=rulebook_id,
         body="akim",
@@ -478,6 +485,7 @@ def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str, example:
                 Plurality(citation=AKIM_RULE, against_all_citation=AGAINST_ALL_FIRST),
             ),
             seats_by_party=False,
+            min_candidates=min_candidates,
         ),
         provisions=(
             Provision(
@@ -487,7 +495,7 @@ def _akim(rulebook_id: str, title: str, valid_from: date, minimum: str, example:
                 provisional=True,
                 note="spec §1: results fit plurality",
             ),
-            Provision("candidates", minimum, AKIM_RULE),
+            Provision("candidates", minimum, AKIM_RULE, provisional=True, note="spec §1"),
             AGAINST_ALL_PROVISION,
         ),
         example=example,
@@ -543,15 +551,16 @@ RULEBOOKS: tuple[Rulebook, ...] = (
         "kz.akim.rural",
         "Akims of villages, rural districts and towns of district significance",
         date(2021, 7, 25),
-        "at least one candidate",
+        "no minimum number of candidates found in the sources",
         "examples/kz-akim-rural-2021.json",
     ),
     _akim(
         "kz.akim.district",
         "Akims of districts and cities of regional significance",
         date(2023, 11, 5),
-        "at least two candidates",
+        "at least two candidates; with fewer, nobody is declared (too_few_candidates)",
         "examples/kz-akim-district-2023.json",
+        min_candidates=2,
     ),
     _referendum(),
 )
