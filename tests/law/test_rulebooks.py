@@ -370,8 +370,18 @@ def test_runner_up_lists_tied_are_reported_rather_than_chosen_by_input_order() -
     result = rulebook.elect(Ballots(lists=ListVotes({"A": 9_000, "B": 500, "C": 500})))
     (question,) = [q for q in result.questions if q.code == "tie"]
     assert question.options == ("B", "C")
-    assert result.seats == {"A": 98, "B": 0, "C": 0}
+    assert result.seats == {}
     assert not result.is_final
+
+
+def test_runner_up_tie_goes_to_the_earlier_registered_list() -> None:
+    rulebook = REGISTRY.on("kz.mazhilis", date(2021, 1, 10))
+    parties = {"A": Party("A", 1), "B": Party("B", 3), "C": Party("C", 2)}
+    lists = ListVotes({"A": 9_000, "B": 500, "C": 500}, parties=parties)
+    result = rulebook.elect(Ballots(lists=lists))
+    assert result.is_final
+    assert result.seats["B"] == 0
+    assert result.seats["C"] > 0
 
 
 def test_mazhilis_2023_needs_all_29_districts_when_districts_are_given() -> None:
@@ -413,3 +423,16 @@ def test_referendum_adoption_step_cites_the_adoption_provision() -> None:
     measures = {step.name: step for step in result.trail.of_kind(Measure)}
     assert measures["turnout"].citation == provision(rulebook, "validity").citation
     assert measures["yes"].citation == provision(rulebook, "adoption").citation
+
+
+def test_the_2009_runner_up_keeps_at_least_two_seats_taken_from_the_list_that_passed() -> None:
+    rulebook = REGISTRY.on("kz.mazhilis", date(2012, 1, 15))
+    result = rulebook.elect(Ballots(lists=ListVotes({"A": 996_000, "B": 4_000})))
+    assert result.seats == {"A": 96, "B": 2}
+    assert rulebook.elect(Ballots(lists=ListVotes({"A": 996_000, "B": 4_000}))).is_final
+
+
+def test_before_2009_a_lone_list_takes_every_seat() -> None:
+    rulebook = REGISTRY.on("kz.mazhilis", date(2007, 8, 18))
+    result = rulebook.elect(Ballots(lists=ListVotes({"A": 880_000, "B": 60_000, "C": 60_000})))
+    assert result.seats == {"A": 98, "B": 0, "C": 0}

@@ -17,10 +17,19 @@ from saylau.law.ballots import BallotError, ContestVotes, ListVotes, party_of
 from saylau.law.citation import Citation
 from saylau.law.majority import AbsoluteMajority, ElectorsMajority, Outcome, Plurality
 from saylau.law.methods import Allocation, AllocationInputError, DivisorMethod, Method
+from saylau.law.methods.allocation import choose
 from saylau.law.results import Question, add_seats
 from saylau.law.thresholds import Threshold, admit
-from saylau.law.ties import REPORT_TIES, Lots, TieRule
-from saylau.law.trail import AdmittedByRule, Leveling, Overhang, SeatsTotal, Step, TierHeading
+from saylau.law.ties import REPORT_TIES, Lots, TieContext, TieRule
+from saylau.law.trail import (
+    AdmittedByRule,
+    Leveling,
+    Overhang,
+    SeatGuaranteed,
+    SeatsTotal,
+    Step,
+    TierHeading,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,7 @@ class ListTier:
     tie_rule: TieRule = REPORT_TIES
     caps_apply: bool = True
     min_lists: int = 1
+    runner_up_seats: int = 0
     min_seats: int = 0
     citation: Citation | None = None
     min_lists_citation: Citation | None = None
@@ -65,16 +75,19 @@ class ListTier:
             )
         house = seats if seats is not None else self.seats
         if house is None:
-            raise AllocationInputError(f"{self.name}: the number of seats is not given")
+            raise BallotError(f"{self.name}: the number of seats is not given (add list_seats)")
         steps: list[Step] = [
             TierHeading(self.name, f"{house} seats, {self.method.name}", self.citation)
         ]
         admitted, threshold_steps = admit(self.threshold, votes)
         steps.extend(threshold_steps)
         runner_up_tie: tuple[Question, ...] = ()
+        passed = list(admitted)
         if 0 < len(admitted) < self.min_lists:
-            admitted, extra, runner_up_tie = self._runner_up(votes, admitted)
+            admitted, extra, runner_up_tie = self._runner_up(votes, admitted, lots)
             steps.extend(extra)
+            if runner_up_tie:
+                return TierResult(self.name, {}, questions=runner_up_tie, steps=tuple(steps))
         if not admitted:
             question = Question(
                 "no_list_admitted", self.name, "no list reached the threshold; no seats allocated"
@@ -108,6 +121,8 @@ class ListTier:
             )
         steps.extend(allocation.trail)
         seats_by_list = {name: allocation.seats.get(name, 0) for name in votes.votes}
+        if allocation.tie is None:
+            steps.extend(self._guarantee(seats_by_list, passed, admitted))
         filled = sum(seats_by_list.values()) + (allocation.tie.seats if allocation.tie else 0)
         vacant: tuple[Question, ...] = ()
         if filled < house:
@@ -128,38 +143,54 @@ class ListTier:
             allocation=allocation,
         )
 
+    def _guarantee(
+        self, seats: dict[str, int], passed: list[str], admitted: list[str]
+    ) -> list[Step]:
+        """Give each runner-up at least ``runner_up_seats``, taken from the list(s) that passed,
+        the one with most seats first (by name among equals)."""
+        steps: list[Step] = []
+        for name in admitted:
+            while name not in passed and seats[name] < self.runner_up_seats:
+                donor = min(passed, key=lambda p: (-seats[p], p))
+                seats[donor] -= 1
+                seats[name] += 1
+                steps.append(
+                    SeatGuaranteed(
+                        name, seats[name], donor, self.runner_up_seats, self.min_lists_citation
+                    )
+                )
+        return steps
+
     def _runner_up(
-        self, votes: ListVotes, admitted: list[str]
+        self, votes: ListVotes, admitted: list[str], lots: Lots | None
     ) -> tuple[list[str], list[Step], tuple[Question, ...]]:
         """Admit the best-placed excluded lists until ``min_lists`` lists take part.
 
-        Lists tied for the last place are not admitted: the tie is reported for the law (or a
-        drawing of lots) to decide.
+        Lists tied for the last place go to the tie rule (then recorded lots); a tie neither
+        decides is reported, and no list tier seats are given until it is settled.
         """
-        waiting = sorted(
-            (name for name in votes.votes if name not in admitted),
-            key=lambda name: -votes.votes[name],
-        )
+        waiting = [name for name in votes.votes if name not in admitted]
         needed = self.min_lists - len(admitted)
-        chosen = waiting[:needed]
+        chosen, tie_steps, tie = choose(
+            waiting,
+            votes.votes.__getitem__,
+            needed,
+            self.tie_rule,
+            lambda: TieContext(votes.votes, votes.registration, lots),
+        )
         questions: tuple[Question, ...] = ()
-        if (
-            len(waiting) > needed
-            and votes.votes[waiting[needed - 1]] == votes.votes[waiting[needed]]
-        ):
-            edge = votes.votes[waiting[needed - 1]]
-            tied = tuple(sorted(name for name in waiting if votes.votes[name] == edge))
-            chosen = [name for name in chosen if votes.votes[name] > edge]
+        if tie is not None:
             questions = (
                 Question(
                     "tie",
                     self.name,
-                    f"{', '.join(tied)} are tied with {edge:,} votes for admission as the"
-                    " runner-up; none is admitted until the law or a drawing of lots decides",
-                    tied,
+                    f"{', '.join(tie.options)} are tied for admission as the runner-up;"
+                    " no seats are given until the law or a drawing of lots decides",
+                    tie.options,
                 ),
             )
-        steps: list[Step] = [
+        steps: list[Step] = [*tie_steps]
+        steps += [
             AdmittedByRule(
                 name,
                 votes.votes[name],

@@ -242,6 +242,24 @@ class Capped(Step):
 
 
 @dataclass(frozen=True, slots=True)
+class SeatGuaranteed(Step):
+    """A seat moved to a list that a provision guarantees a minimum (e.g. a runner-up)."""
+
+    kind: ClassVar[str] = "seat_guaranteed"
+    option: str
+    seats: int
+    taken_from: str
+    guarantee: int
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        return (
+            f"{self.option} is guaranteed {self.guarantee} seat(s): a seat moves from"
+            f" {self.taken_from}, {self.option} now has {self.seats}{_cite(self.citation)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class SeatsVacant(Step):
     """Seats no list can take (every list with votes has run out of candidates)."""
 

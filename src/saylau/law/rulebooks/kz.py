@@ -101,6 +101,7 @@ def _list_tier(
     citation: Citation,
     *,
     min_lists: int = 1,
+    runner_up_seats: int = 0,
 ) -> ListTier:
     return ListTier(
         name=name,
@@ -110,6 +111,7 @@ def _list_tier(
         tie_rule=EARLIER_REGISTERED_FIRST,
         caps_apply=True,
         min_lists=min_lists,
+        runner_up_seats=runner_up_seats,
         citation=citation,
         min_lists_citation=OLD_MAZHILIS_RUNNER_UP,
     )
@@ -150,14 +152,15 @@ AGAINST_ALL_PROVISION = Provision(
 
 RUNNER_UP = Provision(
     "runner-up list",
-    "if only one list passes, the best-placed other list is admitted to the allocation",
+    "if only one list passes, the best-placed other list is admitted to the allocation and"
+    " keeps at least 2 seats",
     OLD_MAZHILIS_RUNNER_UP,
     provisional=True,
     note="amendment of 9 Feb 2009 No. 124-IV (its date of entry into force is taken as the"
     " date of the law); art. 97 pp. 1-3 in a c. 2009 English translation: the runner-up is"
     " admitted and the quota is the two lists' votes / seats; the translation also applies a"
-    " 0.7 correction factor to the runner-up's quotas and IPU reports 'at least two seats';"
-    " neither is modelled: the runner-up simply joins the quota allocation",
+    " 0.7 correction factor to the runner-up's quotas (not modelled); following IPU, the"
+    " runner-up is guaranteed at least two seats, taken from the list that passed",
 )
 
 
@@ -196,6 +199,7 @@ def _mazhilis_lists_only(valid_from: date, valid_to: date, runner_up: bool) -> R
                 _share(SEVEN_PERCENT, MAZHILIS_THRESHOLD),
                 MAZHILIS_LIST_ALLOCATION,
                 min_lists=2 if runner_up else 1,
+                runner_up_seats=2 if runner_up else 0,
             )
         ),
         provisions=tuple(provisions),
