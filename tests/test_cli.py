@@ -483,3 +483,37 @@ def test_a_usage_error_is_one_line_without_traceback(args: tuple[str, ...], says
     assert process.stderr.count("\n") == 1
     assert process.stderr.startswith("saylau: error:")
     assert says in process.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"lists": {"parties": [], "parties": []}}', "appears twice"),
+        ("[1]", "expected a JSON object"),
+        (
+            '{"lists": {"parties": [{"name": "A", "votes": 10}]},'
+            ' "lots": {"Nope": {"order": ["A"], "record": "minutes 1"}}}',
+            "no contest or tier",
+        ),
+        (
+            '{"lists": {"parties": [{"name": "A", "votes": 10, "registration": 1},'
+            ' {"name": "B", "votes": 5, "registration": 1}]}}',
+            "registration 1 is also given",
+        ),
+    ],
+    ids=["duplicate-key", "not-an-object", "lots-for-nothing", "same-registration"],
+)
+def test_a_confusing_election_file_is_a_located_error(
+    tmp_path: Path, content: str, says: str
+) -> None:
+    path = write(tmp_path, "election.json", content)
+    process = run_installed("elect", "kz.kurultai@2026-08-01", str(path))
+    assert process.returncode == EXIT_BAD_INPUT
+    assert process.stderr.count("\n") == 1
+    assert process.stderr.startswith(f"saylau: error: {path}:")
+    assert says in process.stderr
+
+
+def test_a_duplicate_header_column_is_a_located_error(tmp_path: Path) -> None:
+    votes = write(tmp_path, "votes.csv", "party,votes,votes\nA,1,2\n")
+    assert_bad_input(allocate_file(votes), "row 1", "field 'votes'")

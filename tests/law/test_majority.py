@@ -304,8 +304,8 @@ def test_referendum_adoption_on_valid_ballots_needs_the_no_votes() -> None:
 
 
 def regions(carried: int, lost: int) -> tuple[RegionReturn, ...]:
-    won = [RegionReturn(f"Won {n}", 100, 51) for n in range(carried)]
-    failed = [RegionReturn(f"Lost {n}", 100, 50) for n in range(lost)]  # exactly half: lost
+    won = [RegionReturn(f"Won {n}", 40, 21) for n in range(carried)]
+    failed = [RegionReturn(f"Lost {n}", 40, 20) for n in range(lost)]  # exactly half: lost
     return (*won, *failed)
 
 

@@ -119,6 +119,8 @@ def _path(location: tuple[int | str, ...]) -> tuple[str, str]:
 def _expected(error: dict[str, object]) -> str:
     kind = str(error.get("type", ""))
     given = error.get("input")
+    if kind in {"model_type", "dict_type"}:
+        return "expected a JSON object { ... }"
     if kind == "missing":
         return "this field is required"
     if kind == "extra_forbidden":
@@ -210,12 +212,28 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
     return ballots, lots, model
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same field twice."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise DuplicateKeyError(key)
+    return dict(pairs)
+
+
 def read_election(path: Path) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
     """Read an election file; any error names the file and the path of the bad field."""
     file = str(path)
     text = read_text(path)
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except DuplicateKeyError as twice:
+        raise InputError(
+            file, "", str(twice), "the field appears twice in one object; keep one"
+        ) from None
     except RecursionError:
         raise InputError(file, "", "", "the JSON is nested too deeply to be an election") from None
     except json.JSONDecodeError as broken:

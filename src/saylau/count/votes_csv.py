@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,7 @@ def read_votes_csv(path: Path) -> VotesTable:
     """Read and check a votes file; any error names the row and column, and nothing is kept."""
     file = str(path)
     text = read_text(path)
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
         raise InputError(file, "row 1", "", "the file is empty; expected the header party,votes")
@@ -57,6 +58,9 @@ def read_votes_csv(path: Path) -> VotesTable:
                 f"missing column; the header must have {', '.join(REQUIRED)}"
                 f" (optionally {', '.join(OPTIONAL)}), got {', '.join(columns)}",
             )
+    twice = [c for c in columns if columns.count(c) > 1]
+    if twice:
+        raise InputError(file, "row 1", twice[0], "the column appears twice in the header")
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if unknown:
         raise InputError(

@@ -187,6 +187,17 @@ class ReferendumVotes:
             raise BallotError(
                 f"yes + no + invalid = {counted:,} exceeds the {self.participated:,} who took part"
             )
+        names = [region.name for region in self.regions]
+        if len(set(names)) != len(names):
+            raise BallotError("a region is listed twice in the referendum return")
+        for what, national in (("took part", self.participated), ("voted yes", self.yes)):
+            field = "participated" if what == "took part" else "yes"
+            regional = sum(getattr(region, field) for region in self.regions)
+            if self.regions and regional > national:
+                raise BallotError(
+                    f"the regions add up to {regional:,} who {what}, more than the national"
+                    f" {national:,}"
+                )
 
 
 @dataclass(frozen=True, slots=True)

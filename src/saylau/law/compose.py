@@ -153,3 +153,14 @@ class ReferendumElection:
 
 
 Composition = ListElection | ParallelElection | SingleWinnerElection | ReferendumElection
+
+
+def tier_names(composition: Composition) -> list[str]:
+    """The names of a composition's tiers (where recorded lots may apply)."""
+    if isinstance(composition, ListElection):
+        return [composition.tier.name]
+    if isinstance(composition, ParallelElection):
+        return [composition.lists.name, composition.districts.name]
+    if isinstance(composition, SingleWinnerElection):
+        return [composition.tier.name]
+    return []

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from saylau.law.ballots import Ballots
+from saylau.law.ballots import BallotError, Ballots
 from saylau.law.citation import Citation
-from saylau.law.compose import Composition
+from saylau.law.compose import Composition, tier_names
 from saylau.law.results import Result
 from saylau.law.ties import Lots
 from saylau.law.trail import TierHeading, Trail
@@ -68,8 +68,17 @@ class Rulebook:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
     def elect(self, ballots: Ballots, lots: Mapping[str, Lots] | None = None) -> Result:
-        """Apply the rulebook to the ballots. ``lots`` are recorded drawings, by contest."""
-        result = self.composition.elect(self.ref, ballots, lots or {})
+        """Apply the rulebook to the ballots. ``lots`` are recorded drawings, by contest or
+        tier name; lots for a contest or tier that does not exist are refused."""
+        lots = lots or {}
+        known = {contest.name for contest in ballots.contests} | set(tier_names(self.composition))
+        unknown = sorted(set(lots) - known)
+        if unknown:
+            raise BallotError(
+                f"lots are recorded for {', '.join(map(repr, unknown))}, which is no contest or"
+                f" tier of {self.ref}; expected one of: {', '.join(sorted(known))}"
+            )
+        result = self.composition.elect(self.ref, ballots, lots)
         heading = TierHeading(self.title, self.validity(), None)
         doubts = [
             TierHeading(f"provisional: {p.name}", f"{p.value} ({p.note})" if p.note else p.value)
