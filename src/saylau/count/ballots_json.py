@@ -159,6 +159,7 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                 )
     if model.lists:
         names = [party.name for party in model.lists.parties]
+        orders = [party.registration for party in model.lists.parties]
         for index, name in enumerate(names):
             if names.index(name) != index:
                 raise InputError(
@@ -166,6 +167,15 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                     f"lists.parties[{index}]",
                     "name",
                     f"{name!r} appears twice; expected one entry per list",
+                )
+            order = orders[index]
+            if order is not None and orders.index(order) != index:
+                raise InputError(
+                    file,
+                    f"lists.parties[{index}]",
+                    "registration",
+                    f"registration {order} is also given to {names[orders.index(order)]!r};"
+                    " expected each list's own place in the order of registration",
                 )
     try:
         ballots = Ballots(
