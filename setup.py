@@ -1,7 +1,8 @@
-"""Build hook: compile the hot allocation modules with mypyc (pure Python if unavailable).
+"""Build hook: compile the hot allocation modules with mypyc.
 
-The compiled modules are the same source, type-checked and translated to C by mypyc. Set
-``SAYLAU_PURE=1`` to install pure Python only. Metadata lives in pyproject.toml.
+The compiled modules are the same source, type-checked and translated to C by mypyc (a C
+compiler is needed). Set ``SAYLAU_PURE=1`` to install pure Python only; remove compiled files
+left from an earlier build with ``make clean``. Metadata lives in pyproject.toml.
 """
 
 import os

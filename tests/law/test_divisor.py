@@ -258,7 +258,10 @@ def test_zero_first_divisor_seats_every_list_first_ordered_by_votes(method):
     steps = allocation.trail.of_kind(QuotientSeat)
     assert [step.option for step in steps] == ["A", "B", "C"]
     assert all(step.quotient is None for step in steps)
-    first_line = f"seat 1: A, 100 / {method.divisor_text(0)} = infinite (zero divisor)"
+    first_line = (
+        f"seat 1: A, 100 / {method.divisor_text(0)} = infinite"
+        " (zero divisor; among these, more votes first: saylau convention)"
+    )
     assert first_line in allocation.trail.explain().splitlines()
 
 

@@ -101,7 +101,7 @@ class Plurality:
             question = Question("repeat_election_required", contest.name, text, tuple(leaders))
             return Outcome(contest.name, None, (), (question,), tuple(steps))
         if tie is not None:
-            steps.append(OpenOutcome("tie", tie.text, self.citation))
+            steps.append(OpenOutcome("tie", tie.text, self.against_all_citation))
             return Outcome(contest.name, None, (), (tie,), tuple(steps))
         winner = leaders[0]
         votes = contest.votes[winner]

@@ -197,7 +197,7 @@ class QuotientSeat(Step):
 
     def explain(self) -> str:
         if self.quotient is None:
-            shown = "infinite (zero divisor)"
+            shown = "infinite (zero divisor; among these, more votes first: saylau convention)"
         elif self.power == 2:
             shown = f"sqrt({decimal_text(self.quotient)})"
         else:

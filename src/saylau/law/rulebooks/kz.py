@@ -318,7 +318,7 @@ def _president(valid_from: date, valid_to: date | None, base: Base, against_all:
             base=base, citation=PRESIDENT_RUNOFF, against_all_citation=AGAINST_ALL_FIRST
         ),
     )
-    era = "single 7-year term" if against_all else "5-year term"
+    era = "single 7-year term" if against_all else "before the 2022 amendments"
     provisions = [
         Provision(
             "majority", f"more than 50% of {base.describe('candidates')}", PRESIDENT_MAJORITY
