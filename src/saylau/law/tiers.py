@@ -81,7 +81,6 @@ class ListTier:
         ]
         admitted, threshold_steps = admit(self.threshold, votes)
         steps.extend(threshold_steps)
-        runner_up_tie: tuple[Question, ...] = ()
         passed = list(admitted)
         if 0 < len(admitted) < self.min_lists:
             admitted, extra, runner_up_tie = self._runner_up(votes, admitted, lots)
@@ -138,7 +137,7 @@ class ListTier:
         return TierResult(
             self.name,
             seats_by_list,
-            questions=runner_up_tie + _tie_question(self.name, allocation) + vacant,
+            questions=_tie_question(self.name, allocation) + vacant,
             steps=tuple(steps),
             allocation=allocation,
         )
@@ -295,14 +294,18 @@ class Compensatory:
         admitted, threshold_steps = admit(self.threshold, votes)
         steps.extend(threshold_steps)
         eligible = {name: votes.votes[name] for name in admitted}
-        house = self.house
+        # Districts won outside the list tier (independents, lists below the threshold) are
+        # taken off the house first; the lists share what is left.
+        outside = {p: n for p, n in district_seats.items() if p not in eligible and n}
+        base = self.house - sum(outside.values())
+        house = base
         won = {name: district_seats.get(name, 0) for name in eligible}
         if self.overhang is OverhangPolicy.LEVEL and eligible:
             house = max(house, leveled_house(self.method, eligible, won))
-            if house > self.house:
+            if house > base:
                 steps.append(
                     Leveling(
-                        self.house,
+                        base,
                         house,
                         "smallest house in which every party's"
                         " entitlement covers its district seats",
@@ -323,8 +326,6 @@ class Compensatory:
                 total[name] = won[name] if self.overhang is not OverhangPolicy.DENY else entitled
             else:
                 total[name] = entitled
-        # Districts won by parties outside the list tier (or independents) stay seated.
-        outside = {p: n for p, n in district_seats.items() if p not in eligible and n}
         total = add_seats(total, outside)
         steps.append(SeatsTotal(f"{self.name}: seats by party", total))
         return TierResult(
