@@ -111,27 +111,23 @@ class SingleWinnerElection:
                     f" got {len(contest.candidates)}"
                 )
         too_few = [c for c in ballots.contests if len(c.candidates) < self.min_candidates]
-        if too_few:
-            missing = tuple(
-                Question(
-                    "too_few_candidates",
-                    contest.name,
-                    f"{len(contest.candidates)} candidate(s) stood; the law requires at least"
-                    f" {self.min_candidates}: nobody is declared",
-                )
-                for contest in too_few
+        refused = tuple(
+            Question(
+                "too_few_candidates",
+                contest.name,
+                f"{len(contest.candidates)} candidate(s) stood; the law requires at least"
+                f" {self.min_candidates}: nobody is declared",
             )
-            ballots = replace(
-                ballots, contests=tuple(c for c in ballots.contests if c not in too_few)
-            )
-            if not ballots.contests:
-                return Result(rulebook=rulebook, questions=missing)
-            result = self.elect(rulebook, ballots, lots)
-            return replace(result, questions=missing + result.questions)
-        part = _contests(ballots, self.tier, lots)
+            for contest in too_few
+        )
+        held = tuple(c for c in ballots.contests if c not in too_few)
+        if not held:
+            return Result(rulebook=rulebook, questions=refused)
+        part = _contests(replace(ballots, contests=held), self.tier, lots)
         if not self.seats_by_party:
             part = TierResult(part.name, {}, part.winners, part.questions, part.steps)
-        return _result(rulebook, [part], dict(part.seats))
+        result = _result(rulebook, [part], dict(part.seats))
+        return replace(result, questions=refused + result.questions)
 
 
 @dataclass(frozen=True, slots=True)
