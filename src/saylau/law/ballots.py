@@ -202,17 +202,23 @@ class ReferendumVotes:
 
 @dataclass(frozen=True, slots=True)
 class Ballots:
-    """Everything one election's rulebook may count. Unused parts stay empty."""
+    """Everything one election's rulebook may count. Unused parts stay empty.
+
+    In a partial count, ``awaited`` names the contests with no returns yet: they count towards
+    the number of contests the law expects, and each stays an open question.
+    """
 
     lists: ListVotes | None = None
     contests: tuple[ContestVotes, ...] = ()
     referendum: ReferendumVotes | None = None
     list_seats: int | None = None
     round: int = 1
+    awaited: tuple[str, ...] = ()
+    """Contests whose returns are not in yet (a partial count): named, never decided."""
 
     def __post_init__(self) -> None:
         names = [contest.name for contest in self.contests]
-        if len(set(names)) != len(names):
+        if len(set(names + list(self.awaited))) != len(names) + len(self.awaited):
             raise BallotError("two contests have the same name")
         if self.list_seats is not None and (
             type(self.list_seats) is not int or self.list_seats < 1

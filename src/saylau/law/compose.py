@@ -41,9 +41,16 @@ def _lists(ballots: Ballots, tier: ListTier, lots: LotsByContest) -> TierResult:
 
 
 def _contests(ballots: Ballots, tier: DistrictTier, lots: LotsByContest) -> TierResult:
+    awaited = tuple(
+        Question("results_awaited", name, "no returns are in yet: nobody is declared")
+        for name in ballots.awaited
+    )
     if not ballots.contests:
+        if awaited:
+            return TierResult(tier.name, {}, questions=awaited)
         raise BallotError(f"{tier.name}: the ballots have no contests")
-    return tier.run(ballots.contests, ballots.round, lots)
+    part = tier.run(ballots.contests, ballots.round, lots)
+    return replace(part, questions=part.questions + awaited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +73,14 @@ class ParallelElection:
     district_count: int | None = None
 
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
-        if (
-            self.district_count is not None
-            and ballots.contests
-            and len(ballots.contests) != self.district_count
-        ):
+        given = len(ballots.contests) + len(ballots.awaited)
+        if self.district_count is not None and given and given != self.district_count:
             raise BallotError(
                 f"{self.districts.name}: expected {self.district_count} districts,"
-                f" got {len(ballots.contests)}"
+                f" got {given}"
             )
         list_part = _lists(ballots, self.lists, lots)
-        if not ballots.contests:
+        if not given:
             missing = Question(
                 "district_results_missing",
                 self.districts.name,
@@ -99,10 +103,10 @@ class SingleWinnerElection:
     min_candidates: int = 1
 
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
-        if self.contests is not None and len(ballots.contests) != self.contests:
+        given = len(ballots.contests) + len(ballots.awaited)
+        if self.contests is not None and given != self.contests:
             raise BallotError(
-                f"{self.tier.name}: expected {self.contests} contest(s),"
-                f" got {len(ballots.contests)}"
+                f"{self.tier.name}: expected {self.contests} contest(s), got {given}"
             )
         for contest in ballots.contests:
             if ballots.round > 1 and len(contest.candidates) != 2:
@@ -121,7 +125,7 @@ class SingleWinnerElection:
             for contest in too_few
         )
         held = tuple(c for c in ballots.contests if c not in too_few)
-        if not held:
+        if not held and not ballots.awaited:
             return Result(rulebook=rulebook, questions=refused)
         part = _contests(replace(ballots, contests=held), self.tier, lots)
         if not self.seats_by_party:

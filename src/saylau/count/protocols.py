@@ -1,0 +1,462 @@
+"""Polling-station protocols as a table: one row per protocol entry, numbers in integer arrays.
+
+A :class:`ProtocolTable` is what one file holds once every cell has been checked: ids resolved
+to indexes, counts as ``int64`` (``NOT_REPORTED`` where an optional figure is blank), ballot
+lines as a matrix. Reading is all-or-nothing: :func:`read_protocols` returns a whole table or
+raises :class:`FileRefused` with every problem it found, each naming the file, row and column.
+The columns are documented in ``docs/election-dir.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from saylau.count.checks import WARNING_BITS
+from saylau.count.definition import Election
+from saylau.count.errors import InputError, read_text
+
+COUNT_FIELDS = (
+    "registered",
+    "added",
+    "received",
+    "issued_in_room",
+    "issued_outside",
+    "issued_absentee",
+    "cancelled",
+    "found_stationary",
+    "found_mobile",
+    "invalid",
+    "against_all",
+)
+"""The protocol's figures other than the votes on each ballot line, in column order."""
+REQUIRED_FIELDS = frozenset(
+    {"registered", "issued_in_room", "issued_outside", "issued_absentee", "invalid", "against_all"}
+)
+META_FIELDS = ("entry", "entered_by", "entered_at", "correction", "acknowledged")
+ID_FIELDS = ("precinct", "contest")
+NOT_REPORTED = -1
+"""The value of an optional figure left blank."""
+FIELD = {name: i for i, name in enumerate(COUNT_FIELDS)}
+LINE = re.compile(r"^line_([1-9][0-9]{0,3})$")
+MAX_ERRORS = 50
+"""A refused file lists at most this many problems (and says how many more there were)."""
+
+
+class FileRefused(Exception):
+    """A protocol file that cannot be imported. Nothing of it is kept."""
+
+    def __init__(self, source: str, errors: Sequence[InputError], more: int = 0) -> None:
+        self.source = source
+        self.errors = tuple(errors)
+        self.more = more
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        extra = f" (and {self.more} more)" if self.more else ""
+        return f"{self.source}: refused, nothing imported: {len(self.errors)} problem(s){extra}"
+
+    def lines(self) -> list[str]:
+        out = [self.summary(), *(f"  {error}" for error in self.errors)]
+        if self.more:
+            out.append(f"  ... and {self.more} more problem(s) of the same kinds")
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class ProtocolTable:
+    """The protocol entries of one file.
+
+    ``values`` holds the count fields (``COUNT_FIELDS`` order) followed by the ballot lines;
+    ``slot`` is the expected-protocol number in the election; ``where`` turns a row into its
+    location in the file (``row 7``, ``protocols[5]``).
+    """
+
+    source: str
+    labels: np.ndarray
+    label_style: str
+    precinct: np.ndarray
+    contest: np.ndarray
+    slot: np.ndarray
+    values: np.ndarray
+    entry: np.ndarray
+    entered_by: list[str]
+    entered_at: list[str]
+    correction: list[str]
+    acknowledged: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+    def where(self, row: int) -> str:
+        return self.label_style.format(int(self.labels[row]))
+
+    @property
+    def lines(self) -> np.ndarray:
+        return self.values[:, len(COUNT_FIELDS) :]
+
+
+# -- raw cells --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Raw:
+    """Cells as text, column by column, before any check. ``labels`` locate the rows."""
+
+    source: str
+    header: list[str]
+    columns: dict[str, pl.Series]
+    labels: np.ndarray
+    label_style: str
+    header_where: str
+
+
+class _Problems:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.errors: list[InputError] = []
+        self.more = 0
+
+    def add(self, where: str, field: str, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(InputError(self.source, where, field, message))
+        else:
+            self.more += 1
+
+    def rows(self, raw: _Raw, mask: np.ndarray, field: str, message: Callable[[int], str]) -> None:
+        for row in np.flatnonzero(mask):
+            self.add(raw.label_style.format(int(raw.labels[row])), field, message(int(row)))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise FileRefused(self.source, self.errors, self.more)
+
+
+def _csv_raw(path: Path) -> _Raw:
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FileRefused(source, [InputError(source, "", "", f"cannot read: {error}")]) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FileRefused(
+            source, [InputError(source, "", "", "the file is not UTF-8 text")]
+        ) from None
+    try:
+        frame = pl.read_csv(data, infer_schema=False, has_header=True)
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0]
+        raise FileRefused(
+            source, [InputError(source, "", "", f"not a readable CSV file: {first}")]
+        ) from None
+    header = list(frame.columns)
+    return _Raw(
+        source,
+        header,
+        {name: frame[name] for name in header},
+        np.arange(2, frame.height + 2, dtype=np.int64),
+        "row {}",
+        "row 1 (the header)",
+    )
+
+
+def _cell_text(value: object) -> str | None:
+    """A JSON or spreadsheet cell as text; whole numbers only, so 5.0 from a spreadsheet is 5."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _records_raw(
+    source: str, records: list[dict[str, Any]], labels: np.ndarray, style: str, where: str
+) -> _Raw:
+    header: list[str] = []
+    for record in records:
+        for key in record:
+            if key not in header:
+                header.append(key)
+    columns = {
+        name: pl.Series(name, [_cell_text(r.get(name)) for r in records], dtype=pl.String)
+        for name in header
+    }
+    return _Raw(source, header, columns, labels, style, where)
+
+
+def _json_raw(path: Path) -> _Raw:
+    source = str(path)
+    try:
+        text = read_text(path)
+    except InputError as error:
+        raise FileRefused(source, [error]) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FileRefused(
+            source,
+            [InputError(source, f"line {error.lineno}, column {error.colno}", "", error.msg)],
+        ) from None
+    if not isinstance(document, dict) or not isinstance(document.get("protocols"), list):
+        raise FileRefused(
+            source, [InputError(source, "", "protocols", 'expected {"protocols": [...]}')]
+        )
+    records: list[dict[str, Any]] = []
+    problems = _Problems(source)
+    for i, item in enumerate(document["protocols"]):
+        if not isinstance(item, dict):
+            problems.add(f"protocols[{i}]", "", "expected an object")
+            continue
+        record = {k: v for k, v in item.items() if k != "lines"}
+        lines = item.get("lines", [])
+        if not isinstance(lines, list):
+            problems.add(f"protocols[{i}]", "lines", "expected an array of vote counts")
+            lines = []
+        for j, value in enumerate(lines, start=1):
+            record[f"line_{j}"] = value
+        for key, value in record.items():
+            numeric = key in COUNT_FIELDS or key.startswith("line_") or key == "entry"
+            if isinstance(value, bool | float | list | dict):
+                problems.add(f"protocols[{i}]", key, f"expected a whole number, got {value!r}")
+            elif numeric and isinstance(value, str):
+                problems.add(f"protocols[{i}]", key, f"expected a number, not the text {value!r}")
+        records.append(record)
+    problems.raise_if_any()
+    labels = np.arange(len(records), dtype=np.int64)
+    return _records_raw(source, records, labels, "protocols[{}]", "the object keys")
+
+
+def _xlsx_raw(path: Path) -> _Raw:
+    from openpyxl import load_workbook
+
+    source = str(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise FileRefused(
+            source, [InputError(source, "", "", f"not a readable XLSX workbook: {error}")]
+        ) from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise FileRefused(source, [InputError(source, "row 1", "", "the sheet is empty")])
+    header = [str(cell).strip() if cell is not None else "" for cell in header_row]
+    while header and not header[-1]:
+        header.pop()
+    records: list[dict[str, Any]] = []
+    labels: list[int] = []
+    for number, values in enumerate(rows, start=2):
+        if all(value is None for value in values):
+            continue
+        records.append({name: values[i] for i, name in enumerate(header) if i < len(values)})
+        labels.append(number)
+    book.close()
+    raw = _records_raw(
+        source, records, np.array(labels, dtype=np.int64), "row {}", "row 1 (the header)"
+    )
+    return _Raw(source, header, raw.columns, raw.labels, raw.label_style, raw.header_where)
+
+
+READERS: dict[str, Callable[[Path], _Raw]] = {
+    ".csv": _csv_raw,
+    ".json": _json_raw,
+    ".xlsx": _xlsx_raw,
+}
+"""The formats a protocol file may have, by suffix."""
+
+
+# -- checking the cells -----------------------------------------------------------------------
+
+
+def _check_header(raw: _Raw, election: Election, problems: _Problems) -> int:
+    """Check the column names; return the number of ballot-line columns."""
+    known = set(ID_FIELDS) | set(COUNT_FIELDS) | set(META_FIELDS)
+    lines: list[int] = []
+    seen: set[str] = set()
+    for name in raw.header:
+        if name in seen:
+            problems.add(raw.header_where, name, "this column appears twice")
+        seen.add(name)
+        match = LINE.match(name)
+        if match:
+            lines.append(int(match.group(1)))
+        elif name not in known:
+            problems.add(
+                raw.header_where,
+                name,
+                "unknown column; expected precinct, contest, the protocol figures"
+                f" ({', '.join(COUNT_FIELDS)}), line_1 ... line_{election.max_options},"
+                f" or {', '.join(META_FIELDS)}",
+            )
+    for name in (*ID_FIELDS, *sorted(REQUIRED_FIELDS, key=COUNT_FIELDS.index)):
+        if name not in seen:
+            problems.add(raw.header_where, name, "this required column is missing")
+    width = max(lines, default=0)
+    missing = sorted(set(range(1, width + 1)) - set(lines))
+    if missing:
+        problems.add(raw.header_where, f"line_{missing[0]}", "ballot-line columns must not skip")
+    if "found_stationary" in seen and "found_mobile" not in seen:
+        problems.add(raw.header_where, "found_mobile", "found_stationary is given without it")
+    if "found_mobile" in seen and "found_stationary" not in seen:
+        problems.add(raw.header_where, "found_stationary", "found_mobile is given without it")
+    return width
+
+
+def _integers(raw: _Raw, name: str, problems: _Problems, required: bool) -> np.ndarray:
+    """A column of whole numbers >= 0; ``NOT_REPORTED`` where blank and allowed."""
+    n = len(raw.labels)
+    if name not in raw.columns:
+        return np.full(n, NOT_REPORTED, dtype=np.int64)
+    text = raw.columns[name].str.strip_chars()
+    blank = (text.is_null() | (text == "")).to_numpy()
+    number = text.cast(pl.Int64, strict=False)
+    bad = (~blank) & number.is_null().to_numpy()
+    values = number.fill_null(NOT_REPORTED).to_numpy().astype(np.int64, copy=False)
+    cells = raw.columns[name]
+    problems.rows(
+        raw, bad, name, lambda row: f"expected a whole number of 0 or more, got {cells[row]!r}"
+    )
+    negative = (~blank) & (~bad) & (values < 0)
+    problems.rows(
+        raw, negative, name, lambda row: f"a count cannot be negative, got {int(values[row])}"
+    )
+    if required:
+        problems.rows(raw, blank, name, lambda row: "this figure is required; the cell is empty")
+    values = values.copy()
+    values[blank | bad | negative] = NOT_REPORTED
+    return values
+
+
+def _texts(raw: _Raw, name: str) -> list[str]:
+    if name not in raw.columns:
+        return [""] * len(raw.labels)
+    return [value or "" for value in raw.columns[name].str.strip_chars().to_list()]
+
+
+def _ids(raw: _Raw, name: str, index: dict[str, int], problems: _Problems, what: str) -> np.ndarray:
+    texts = _texts(raw, name)
+    found = np.fromiter((index.get(t, -1) for t in texts), dtype=np.int64, count=len(texts))
+    for row in np.flatnonzero(found < 0):
+        given = texts[row]
+        message = f"unknown {what} {given!r}" if given else f"the {what} is missing"
+        problems.add(raw.label_style.format(int(raw.labels[row])), name, message)
+    return found
+
+
+def _acknowledged(raw: _Raw, problems: _Problems) -> np.ndarray:
+    texts = _texts(raw, "acknowledged")
+    out = np.zeros(len(texts), dtype=np.int64)
+    for row, text in enumerate(texts):
+        for code in text.replace(",", " ").replace(";", " ").split():
+            bit = WARNING_BITS.get(code)
+            if bit is None:
+                problems.add(
+                    raw.label_style.format(int(raw.labels[row])),
+                    "acknowledged",
+                    f"{code!r} is not a warning code; expected some of {', '.join(WARNING_BITS)}",
+                )
+            else:
+                out[row] |= bit
+    return out
+
+
+def assemble(raw: _Raw, election: Election) -> ProtocolTable:
+    """Check every cell of a raw file against the election and build its table."""
+    problems = _Problems(raw.source)
+    width = _check_header(raw, election, problems)
+    problems.raise_if_any()
+    n = len(raw.labels)
+    precinct = _ids(raw, "precinct", election.precinct_index, problems, "precinct")
+    contest = _ids(raw, "contest", election.contest_index, problems, "contest")
+    fields = [_integers(raw, name, problems, name in REQUIRED_FIELDS) for name in COUNT_FIELDS]
+    lines = [_integers(raw, f"line_{k}", problems, False) for k in range(1, width + 1)]
+    entry = _integers(raw, "entry", problems, False)
+    wrong_entry = (entry != NOT_REPORTED) & (entry != 1) & (entry != 2)
+    problems.rows(raw, wrong_entry, "entry", lambda row: f"expected 1 or 2, got {int(entry[row])}")
+    entry = np.where(entry == NOT_REPORTED, 1, entry).astype(np.int8)
+    acknowledged = _acknowledged(raw, problems)
+    known = (precinct >= 0) & (contest >= 0)
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[known] = election.slots_of(precinct[known], contest[known])
+    contests = election.file.contests
+    precincts = election.file.precincts
+    problems.rows(
+        raw,
+        known & (slot < 0),
+        "contest",
+        lambda row: (
+            f"precinct {precincts[precinct[row]].id!r} does not vote on contest"
+            f" {contests[contest[row]].id!r}"
+        ),
+    )
+    matrix = np.full((n, election.max_options), NOT_REPORTED, dtype=np.int64)
+    for k, column in enumerate(lines[: election.max_options]):
+        matrix[:, k] = column
+    for k in range(election.max_options, width):
+        beyond = lines[k] > 0
+        problems.rows(
+            raw,
+            beyond,
+            f"line_{k + 1}",
+            lambda row: "no ballot in this election has that many lines",
+        )
+    ok = slot >= 0
+    options = np.zeros(n, dtype=np.int64)
+    options[ok] = election.option_counts[election.slot_constituency[slot[ok]]]
+    for k in range(election.max_options):
+        needed = ok & (k < options) & (matrix[:, k] == NOT_REPORTED)
+        line = f"line_{k + 1}"
+        if line in raw.columns:
+            problems.rows(
+                raw,
+                needed,
+                line,
+                lambda row: f"the ballot has {int(options[row])} lines; this one needs its votes",
+            )
+        elif needed.any():
+            problems.add(raw.header_where, line, "this ballot-line column is missing")
+    problems.raise_if_any()
+    counts = np.stack(fields, axis=1) if fields else np.zeros((n, 0), dtype=np.int64)
+    return ProtocolTable(
+        source=raw.source,
+        labels=raw.labels,
+        label_style=raw.label_style,
+        precinct=precinct,
+        contest=contest,
+        slot=slot,
+        values=np.concatenate([counts, matrix], axis=1),
+        entry=entry,
+        entered_by=_texts(raw, "entered_by"),
+        entered_at=_texts(raw, "entered_at"),
+        correction=_texts(raw, "correction"),
+        acknowledged=acknowledged,
+    )
+
+
+def read_protocols(path: Path, election: Election) -> ProtocolTable:
+    """Read one protocol file (CSV, JSON or XLSX), whole or not at all."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise FileRefused(
+            str(path),
+            [
+                InputError(
+                    str(path), "", "", f"unknown file type; expected {', '.join(sorted(READERS))}"
+                )
+            ],
+        )
+    return assemble(reader(path), election)
