@@ -16,14 +16,23 @@ from functools import cached_property
 import numpy as np
 
 from saylau.count.checks import AGAINST_ALL, INVALID, CheckPolicy
-from saylau.count.definition import Body, Contest, Election, Level
+from saylau.count.definition import BallotKind, Body, Contest, Election, Level
 from saylau.count.ledger import Ledger, Review
 from saylau.count.protocols import COUNT_FIELDS, NOT_REPORTED
-from saylau.law.ballots import BallotError, Ballots, Candidate, ContestVotes, ListVotes, Party
+from saylau.law.ballots import (
+    BallotError,
+    Ballots,
+    Candidate,
+    ContestVotes,
+    ListVotes,
+    Party,
+    party_of,
+)
 from saylau.law.results import Result
 from saylau.law.ties import Lots
 
 LINES = len(COUNT_FIELDS)
+SELF_NOMINATED = party_of(Candidate("", 0))
 
 
 def group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -76,17 +85,36 @@ class Progress:
 
 @dataclass(frozen=True, eq=False)
 class Totals:
-    """One contest's figures at one level: a row per unit (``COUNT_FIELDS`` then the lines)."""
+    """One contest's figures at one level, a row per unit.
+
+    ``fields`` are the protocol figures (``COUNT_FIELDS`` order). ``votes`` are named by
+    ``labels``: the lists of a list contest; the candidates of the unit's constituency at the
+    constituency and precinct levels; and, above the constituencies of a candidate contest,
+    the parties the candidates stand for (the self-nominated together), since a ballot line
+    means a different candidate in each constituency.
+    """
 
     contest: Contest
     level: str
     ids: list[str]
     names: list[str]
-    values: np.ndarray
+    fields: np.ndarray
+    votes: np.ndarray
+    labels: list[tuple[str, ...]]
     protocols_in: np.ndarray
     protocols_expected: np.ndarray
     voters_in: np.ndarray
     voters_expected: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def field(self, name: str) -> np.ndarray:
+        column: np.ndarray = self.fields[:, COUNT_FIELDS.index(name)]
+        return column
+
+    def named_votes(self, row: int) -> dict[str, int]:
+        return {label: int(v) for label, v in zip(self.labels[row], self.votes[row], strict=False)}
 
     def progress(self, row: int) -> Progress:
         return Progress(
@@ -183,17 +211,55 @@ class Count:
         accepted = self.review.accepted[slots]
         voters = election.precinct_voters[election.slot_precinct[slots]]
         values = group_sum(compact[accepted], self.ledger.values[0][slots[accepted]], size)
+        constituency = election.slot_constituency[slots]
+        if contest.ballot is BallotKind.LISTS:
+            options = tuple(o.name for o in contest.constituencies[0].options)
+            votes, labels = values[:, LINES : LINES + len(options)], [options] * size
+        elif level in ("constituency", "precinct"):
+            where = np.zeros(size, dtype=np.int64)
+            where[compact] = constituency
+            votes = values[:, LINES:]
+            labels = [tuple(o.name for o in election.constituencies[k][1].options) for k in where]
+        else:
+            parties, by_party = self._party_columns(contest)
+            lines = self.ledger.values[0][slots[accepted], LINES:]
+            mapped = by_party[constituency[accepted] - self._constituency_number(contest)]
+            votes = np.zeros((size, len(parties)), dtype=np.int64)
+            for k in range(lines.shape[1]):
+                np.add.at(
+                    votes,
+                    (compact[accepted], mapped[:, k]),
+                    np.where(lines[:, k] > 0, lines[:, k], 0),
+                )
+            labels = [parties] * size
         return Totals(
             contest=contest,
             level=level,
             ids=[ids[u] for u in used],
             names=[names[u] for u in used],
-            values=values,
+            fields=values[:, :LINES],
+            votes=votes,
+            labels=labels,
             protocols_in=group_count(compact, accepted.astype(np.int64), size),
             protocols_expected=group_count(compact, np.ones(len(slots), np.int64), size),
             voters_in=group_count(compact, np.where(accepted, voters, 0), size),
             voters_expected=group_count(compact, voters, size),
         )
+
+    def _party_columns(self, contest: Contest) -> tuple[tuple[str, ...], np.ndarray]:
+        """The parties of a candidate contest, and for each constituency and ballot line the
+        party column it counts for (lines beyond a ballot point at column 0 and hold 0)."""
+        parties: list[str] = []
+        for constituency in contest.constituencies:
+            for option in constituency.options:
+                party = option.party or SELF_NOMINATED
+                if party not in parties:
+                    parties.append(party)
+        by_party = np.zeros((len(contest.constituencies), self.election.max_options), np.int64)
+        for k, constituency in enumerate(contest.constituencies):
+            for line, option in enumerate(constituency.options):
+                by_party[k, line] = parties.index(option.party or SELF_NOMINATED)
+        return tuple(parties), by_party
 
     # -- seats ---------------------------------------------------------------------------------
 
