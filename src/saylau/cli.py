@@ -17,20 +17,33 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.exceptions import TyperException
 
 from saylau.count.ballots_json import read_election
+from saylau.count.checks import BY_CODE
+from saylau.count.directory import Loaded, import_file, load, protocol_files
 from saylau.count.errors import InputError
+from saylau.count.protocols import FileRefused
+from saylau.count.tally import BodyResult, Count, count_ledger
+from saylau.count.tally import Progress as CountProgress
 from saylau.count.votes_csv import read_votes_csv
 from saylau.law.ballots import BallotError, Base, ListVotes, Party
 from saylau.law.methods import METHOD_NAMES, AllocationInputError, method_by_name
 from saylau.law.numbers import percent_text
-from saylau.law.results import Result
+from saylau.law.results import Result, add_seats
 from saylau.law.rulebooks import REGISTRY, Rulebook, RulebookNotFound
 from saylau.law.thresholds import Share
 from saylau.law.tiers import ListTier, TierResult
 from saylau.law.ties import EARLIER_REGISTRATION, REPORT_TIES, TieRule
+from saylau.publish.results import (
+    checks_json,
+    code_summary,
+    count_document,
+    overall_progress,
+    write_csv,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -39,6 +52,7 @@ app = typer.Typer(
     help="saylau: exact, dated, self-explaining election results.",
 )
 out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
 EXIT_BAD_INPUT = 2
 EXIT_OPEN = 3
 MAX_SEATS = 1_000_000
@@ -295,6 +309,225 @@ def rulebooks(
         if book.example:
             out.print(f"  example: {book.example}", markup=False)
         out.print()
+
+
+# -- counting an election directory ------------------------------------------------------------
+
+EXIT_BLOCKED = 4
+"""``saylau count``: some protocols are held back by an error or an unacknowledged warning."""
+
+
+def load_directory(directory: Path, quiet: bool) -> Loaded:
+    """Read an election directory, with a progress bar on a terminal."""
+    files = protocol_files(directory)
+    if quiet or not err.is_terminal or len(files) < 2:
+        return load(directory)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading protocol files", total=len(files))
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=f"reading {name}")
+
+        return load(directory, step)
+
+
+def refused(error: FileRefused) -> NoReturn:
+    for line in error.lines():
+        print(f"saylau: error: {line}" if line == error.lines()[0] else line, file=sys.stderr)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def share_text(progress: CountProgress) -> str:
+    protocols = percent_text(progress.protocols_in, progress.protocols_expected or 1)
+    voters = percent_text(progress.voters_in, progress.voters_expected or 1)
+    return (
+        f"{progress.protocols_in:,}/{progress.protocols_expected:,} protocols ({protocols}),"
+        f" {voters} of registered voters"
+    )
+
+
+def print_count(count: Count, body_id: str | None, explain: bool) -> None:
+    file = count.election.file
+    out.print(f"[bold]{file.name}[/] ({file.date.isoformat()})")
+    if file.synthetic:
+        out.print("[yellow]SYNTHETIC DATA[/]: " + (file.description or "not a real election"))
+    progress = overall_progress(count)
+    status = "complete" if progress.complete else "[yellow]partial[/]"
+    out.print(f"count {status}: {share_text(progress)}")
+    print_checks(count)
+    print_bodies(count)
+    chosen = [b for b in count.bodies if b.body.id == body_id] if body_id else []
+    if body_id and not chosen:
+        fail(f"no body {body_id!r}; the bodies are: {', '.join(b.id for b in file.bodies)}")
+    for body in chosen:
+        out.print()
+        label = " [yellow](provisional)[/]" if body.provisional else ""
+        out.print(f"[bold]{body.body.name}[/]{label}: {share_text(body.progress)}")
+        if body.result is None:
+            out.print(f"not decided: {body.refused}", markup=False)
+        else:
+            print_result(count.election.rulebook_of(body.body), body.result, explain)
+
+
+def print_checks(count: Count) -> None:
+    review = count.review
+    table = Table(title="Protocols")
+    for column in ("expected", "entered", "accepted", "blocked", "double-entry mismatches"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{count.election.expected:,}",
+        f"{int(review.present.sum()):,}",
+        f"{int(review.accepted.sum()):,}",
+        f"{int(review.blocked.sum()):,}",
+        f"{int(review.mismatch.sum()):,}",
+    )
+    out.print(table)
+    held = code_summary(count)
+    if held:
+        codes = Table(title="Held back by")
+        codes.add_column("code")
+        codes.add_column("rule")
+        codes.add_column("protocols", justify="right")
+        for code, number in held.most_common():
+            codes.add_row(code, BY_CODE[code].rule, f"{number:,}")
+        out.print(codes)
+
+
+def print_bodies(count: Count) -> None:
+    """One row per body; bodies that share a rulebook are added up when there are many."""
+    groups: dict[str, list[BodyResult]] = {}
+    for body in count.bodies:
+        groups.setdefault(count.election.rulebook_of(body.body).ref, []).append(body)
+    table = Table(title="Results")
+    table.add_column("body")
+    table.add_column("protocols in", justify="right")
+    table.add_column("status")
+    table.add_column("seats by party")
+    for ref, bodies in groups.items():
+        if len(bodies) <= 5:
+            for body in bodies:
+                table.add_row(body.body.name, *summary_cells([body]))
+        else:
+            table.add_row(f"{len(bodies)} bodies under {ref}", *summary_cells(bodies))
+    out.print(table)
+
+
+def summary_cells(bodies: list[BodyResult]) -> list[str]:
+    """Protocols in, status and seats of one body or of several added up."""
+    seats = add_seats(*(b.result.seats for b in bodies if b.result))
+    progress = bodies[0].progress
+    for other in bodies[1:]:
+        progress = progress + other.progress
+    final = sum(not b.provisional for b in bodies)
+    status = "final" if final == len(bodies) else f"provisional ({len(bodies) - final})"
+    return [
+        f"{progress.protocols_in:,}/{progress.protocols_expected:,}",
+        status,
+        ", ".join(f"{p} {n}" for p, n in sorted(seats.items(), key=lambda i: -i[1])),
+    ]
+
+
+def print_blocked(count: Count) -> None:
+    """The protocols held back, each with its coded problems, on standard error."""
+    document = checks_json(count)
+    for item in document["blocked_protocols"]:
+        print(
+            f"blocked: precinct {item['precinct']}, contest {item['contest']}"
+            f" (from {item['entered_from']})",
+            file=sys.stderr,
+        )
+        for problem in item["problems"]:
+            print(f"  {problem}", file=sys.stderr)
+        for difference in item.get("differences", []):
+            print(
+                f"  D-DOUBLE-ENTRY: {difference['field']}: first entry {difference['first']},"
+                f" second entry {difference['second']}",
+                file=sys.stderr,
+            )
+    if document["blocked_not_listed"]:
+        print(f"... and {document['blocked_not_listed']:,} more", file=sys.stderr)
+
+
+@app.command()
+def count(
+    directory: Annotated[Path, typer.Argument(help="an election directory (docs/election-dir.md)")],
+    output: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="also write the results as JSON to this file")
+    ] = None,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="also write CSV results by level to this folder")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option("--body", help="print this body's result in full")
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="with --body: the trail")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Count an election: read the protocols, check them, roll up, give seats and winners.
+
+    Exit codes: 0 complete and final; 2 bad input; 3 not final (a partial count or an open
+    question); 4 some protocols are held back by an error or an unacknowledged warning (they
+    are listed on standard error)."""
+
+    def run() -> None:
+        try:
+            loaded = load_directory(directory, quiet)
+        except FileRefused as error:
+            refused(error)
+        counted = count_ledger(loaded.ledger, loaded.lots)
+        if output is Format.json or out_file:
+            document = count_document(counted)
+            if out_file:
+                write_json(out_file, document)
+            if output is Format.json:
+                emit_json(document)
+        if output is Format.table:
+            print_count(counted, body, explain)
+        if csv_dir:
+            write_csv(counted, csv_dir)
+        if counted.review.blocked.any():
+            print_blocked(counted)
+            raise typer.Exit(EXIT_BLOCKED)
+        if any(b.provisional for b in counted.bodies):
+            raise typer.Exit(EXIT_OPEN)
+
+    guarded(run)
+
+
+@app.command("import")
+def import_(
+    directory: Annotated[Path, typer.Argument(help="an election directory")],
+    files: Annotated[list[Path], typer.Argument(help="protocol files: CSV, JSON or XLSX")],
+) -> None:
+    """Check protocol files against the record and add each one, whole or not at all.
+
+    A file that changes nothing (already imported) is not copied again."""
+
+    def run() -> None:
+        for path in files:
+            try:
+                report = import_file(directory, path)
+            except FileRefused as error:
+                refused(error)
+            out.print(report.describe(), markup=False)
+
+    guarded(run)
+
+
+def write_json(path: Path, document: Any) -> None:
+    """Write a JSON file whole: to a temporary name first, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(path)
 
 
 def main() -> None:

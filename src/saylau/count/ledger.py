@@ -77,6 +77,8 @@ class ImportReport:
         return bool(self.new or self.corrected or self.acknowledged)
 
     def describe(self) -> str:
+        if not self.rows:
+            return f"{self.source}: no protocol entries in the file; nothing changed"
         if not self.changed_anything:
             return f"{self.source}: {self.rows:,} entries, all already on record; nothing changed"
         return (

@@ -44,6 +44,8 @@ META_FIELDS = ("entry", "entered_by", "entered_at", "correction", "acknowledged"
 ID_FIELDS = ("precinct", "contest")
 NOT_REPORTED = -1
 """The value of an optional figure left blank."""
+_UNREADABLE = -2
+"""A cell already reported as wrong; never left in a table (the file is refused)."""
 FIELD = {name: i for i, name in enumerate(COUNT_FIELDS)}
 LINE = re.compile(r"^line_([1-9][0-9]{0,3})$")
 MAX_ERRORS = 50
@@ -143,8 +145,11 @@ def _csv_raw(path: Path) -> _Raw:
     source = str(path)
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileRefused(source, [InputError(source, "", "", "no such file")]) from None
     except OSError as error:
-        raise FileRefused(source, [InputError(source, "", "", f"cannot read: {error}")]) from None
+        message = f"cannot read the file: {error.strerror}"
+        raise FileRefused(source, [InputError(source, "", "", message)]) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -337,7 +342,8 @@ def _integers(raw: _Raw, name: str, problems: _Problems, required: bool) -> np.n
     if required:
         problems.rows(raw, blank, name, lambda row: "this figure is required; the cell is empty")
     values = values.copy()
-    values[blank | bad | negative] = NOT_REPORTED
+    values[blank] = NOT_REPORTED
+    values[bad | negative] = _UNREADABLE
     return values
 
 
@@ -353,7 +359,8 @@ def _ids(raw: _Raw, name: str, index: dict[str, int], problems: _Problems, what:
     for row in np.flatnonzero(found < 0):
         given = texts[row]
         message = f"unknown {what} {given!r}" if given else f"the {what} is missing"
-        problems.add(raw.label_style.format(int(raw.labels[row])), name, message)
+        label = int(raw.labels[row])
+        problems.add(raw.label_style.format(label), name, message, label + 1)
     return found
 
 
