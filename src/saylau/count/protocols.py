@@ -121,24 +121,29 @@ class _Raw:
 
 
 class _Problems:
+    """The problems found in a file, listed by row when the file is refused."""
+
     def __init__(self, source: str) -> None:
         self.source = source
-        self.errors: list[InputError] = []
+        self.errors: list[tuple[int, int, InputError]] = []
         self.more = 0
 
-    def add(self, where: str, field: str, message: str) -> None:
+    def add(self, where: str, field: str, message: str, order: int = 0) -> None:
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(InputError(self.source, where, field, message))
+            error = InputError(self.source, where, field, message)
+            self.errors.append((order, len(self.errors), error))
         else:
             self.more += 1
 
     def rows(self, raw: _Raw, mask: np.ndarray, field: str, message: Callable[[int], str]) -> None:
         for row in np.flatnonzero(mask):
-            self.add(raw.label_style.format(int(raw.labels[row])), field, message(int(row)))
+            label = int(raw.labels[row])
+            self.add(raw.label_style.format(label), field, message(int(row)), label + 1)
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise FileRefused(self.source, self.errors, self.more)
+            ordered = [error for _, _, error in sorted(self.errors, key=lambda e: e[:2])]
+            raise FileRefused(self.source, ordered, self.more)
 
 
 def _csv_raw(path: Path) -> _Raw:
