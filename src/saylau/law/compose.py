@@ -76,8 +76,7 @@ class ParallelElection:
         given = len(ballots.contests) + len(ballots.awaited)
         if self.district_count is not None and given and given != self.district_count:
             raise BallotError(
-                f"{self.districts.name}: expected {self.district_count} districts,"
-                f" got {given}"
+                f"{self.districts.name}: expected {self.district_count} districts, got {given}"
             )
         list_part = _lists(ballots, self.lists, lots)
         if not given:
@@ -105,9 +104,7 @@ class SingleWinnerElection:
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
         given = len(ballots.contests) + len(ballots.awaited)
         if self.contests is not None and given != self.contests:
-            raise BallotError(
-                f"{self.tier.name}: expected {self.contests} contest(s), got {given}"
-            )
+            raise BallotError(f"{self.tier.name}: expected {self.contests} contest(s), got {given}")
         for contest in ballots.contests:
             if ballots.round > 1 and len(contest.candidates) != 2:
                 raise BallotError(
