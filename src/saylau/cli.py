@@ -522,6 +522,64 @@ def import_(
     guarded(run)
 
 
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="an election directory")],
+    output: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")] = Path(
+        "report.html"
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Write a self-contained HTML report: hemicycle, parties, districts, regions, progress,
+    checks and the trail of the seat allocation."""
+    from saylau.publish.report import write_report
+
+    def run() -> None:
+        try:
+            loaded = load_directory(directory, quiet)
+        except FileRefused as error:
+            refused(error)
+        written = write_report(count_ledger(loaded.ledger, loaded.lots), output)
+        out.print(f"report written to {written}", markup=False)
+
+    guarded(run)
+
+
+@app.command()
+def generate(
+    kind: Annotated[str, typer.Argument(help="what to generate: kz-2023")],
+    out_dir: Annotated[Path, typer.Argument(help="the election directory to write")],
+    seed: Annotated[int, typer.Option("--seed", help="the same seed gives the same files")] = 2023,
+    precincts: Annotated[
+        int, typer.Option("--precincts", min=500, max=250_000, help="polling stations")
+    ] = 10_200,
+    inject: Annotated[
+        list[str] | None,
+        typer.Option("--inject", help="add a defect (repeatable): see the list in --help"),
+    ] = None,
+) -> None:
+    """Write a SYNTHETIC national election (definition and protocols) for tests and demos.
+
+    kz-2023: 20 regions, 29 Mazhilis districts, five ballots per voter; the national list-tier
+    totals equal the official 2023 figures exactly. --inject adds defects: check-error,
+    double-entry, stuffing."""
+    from saylau.count.synthetic import INJECTIONS, generate_kz_2023
+
+    known = {name for name, _ in INJECTIONS}
+    if kind != "kz-2023":
+        fail(f"unknown synthetic election {kind!r}; expected kz-2023")
+    wanted = frozenset(inject or ())
+    if wanted - known:
+        fail(
+            f"--inject: unknown defect(s) {sorted(wanted - known)};"
+            f" expected some of {sorted(known)}"
+        )
+    if out_dir.exists() and any(out_dir.iterdir()):
+        fail(f"{out_dir}: the folder is not empty; choose a new one")
+    generated = generate_kz_2023(out_dir, seed=seed, precincts=precincts, inject=wanted)
+    out.print(str(generated), markup=False)
+
+
 def write_json(path: Path, document: Any) -> None:
     """Write a JSON file whole: to a temporary name first, then renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -83,23 +84,23 @@ class Columns:
         """The same columns for some rows only (to describe a few failures cheaply)."""
         return Columns(self.values[rows], self.options[rows], self.voters[rows])
 
-    @property
+    @cached_property
     def issued(self) -> np.ndarray:
         return np.asarray(self[IN_ROOM] + self[OUTSIDE] + self[ABSENTEE])
 
-    @property
+    @cached_property
     def found(self) -> np.ndarray:
         return np.asarray(self[FOUND_STATIONARY] + self[FOUND_MOBILE])
 
-    @property
+    @cached_property
     def lines(self) -> np.ndarray:
         return np.where(self.values[:, FIRST_LINE:] == MISSING, 0, self.values[:, FIRST_LINE:])
 
-    @property
+    @cached_property
     def valid(self) -> np.ndarray:
         return np.asarray(self.lines.sum(axis=1) + self[AGAINST_ALL])
 
-    @property
+    @cached_property
     def found_given(self) -> np.ndarray:
         return np.asarray(self.given(FOUND_STATIONARY) & self.given(FOUND_MOBILE))
 

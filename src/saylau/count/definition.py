@@ -223,6 +223,18 @@ class Election:
                 out[level][i] = index
         return out
 
+    @cached_property
+    def contest_slots(self) -> list[np.ndarray]:
+        """The expected-protocol numbers of each contest, in order."""
+        order = np.argsort(self.slot_contest, kind="stable")
+        bounds = np.searchsorted(self.slot_contest[order], np.arange(len(self.file.contests) + 1))
+        return [order[bounds[c] : bounds[c + 1]] for c in range(len(self.file.contests))]
+
+    @cached_property
+    def first_constituency(self) -> np.ndarray:
+        """The global number of each contest's first constituency."""
+        return np.searchsorted(self.constituency_contest, np.arange(len(self.file.contests)))
+
     def rulebook_of(self, body: Body) -> Rulebook:
         return self.rulebooks[body.id]
 

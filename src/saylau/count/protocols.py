@@ -370,16 +370,21 @@ def _ids(raw: _Raw, name: str, index: dict[str, int], problems: _Problems, what:
 
 
 def _acknowledged(raw: _Raw, problems: _Problems) -> np.ndarray:
-    texts = _texts(raw, "acknowledged")
-    out = np.zeros(len(texts), dtype=np.int64)
-    for row, text in enumerate(texts):
+    out = np.zeros(len(raw.labels), dtype=np.int64)
+    if "acknowledged" not in raw.columns:
+        return out
+    cells = raw.columns["acknowledged"].str.strip_chars()
+    for row in np.flatnonzero((cells.is_not_null() & (cells != "")).fill_null(False).to_numpy()):
+        text = cells[int(row)]
         for code in text.replace(",", " ").replace(";", " ").split():
             bit = WARNING_BITS.get(code)
             if bit is None:
+                label = int(raw.labels[row])
                 problems.add(
-                    raw.label_style.format(int(raw.labels[row])),
+                    raw.label_style.format(label),
                     "acknowledged",
                     f"{code!r} is not a warning code; expected some of {', '.join(WARNING_BITS)}",
+                    label + 1,
                 )
             else:
                 out[row] |= bit

@@ -189,10 +189,10 @@ class Count:
         election = self.election
         contest = election.file.contests[election.contest_index[contest_id]]
         c = election.contest_index[contest_id]
-        slots = np.flatnonzero(election.slot_contest == c)
+        slots = election.contest_slots[c]
         level = str(level)
         if level == "constituency":
-            first = int(np.flatnonzero(election.constituency_contest == c)[0])
+            first = int(election.first_constituency[c])
             groups = election.slot_constituency[slots] - first
             ids = [k.id for k in contest.constituencies]
             names = [k.name for k in contest.constituencies]
@@ -285,8 +285,7 @@ class Count:
         return BodyResult(body, result, progress)
 
     def _constituency_number(self, contest: Contest) -> int:
-        c = self.election.contest_index[contest.id]
-        return int(np.flatnonzero(self.election.constituency_contest == c)[0])
+        return int(self.election.first_constituency[self.election.contest_index[contest.id]])
 
     def ballots(self, body: Body) -> Ballots:
         """The body's constituencies' totals as the ballots its rulebook counts."""
