@@ -21,18 +21,16 @@ $(TEST_STAMP): pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-## demo: install, then run the Mazhilis 2023 election through its dated rulebook
+## demo: install, generate the synthetic 2023 election, count it, write the report
+DEMO := build/kz-2023
 demo: $(STAMP)
-	@echo "== Kazakhstan's rulebooks (PROVISIONAL marks what the law text did not confirm)"
-	@$(BIN)/saylau rulebooks | head -n 24
-	@echo "== Mazhilis, 19 March 2023, under the rulebook in force that day"
-	@$(BIN)/saylau elect kz.mazhilis@2023-03-19 examples/kz-mazhilis-2023.json
-	@echo "== How the 69 list seats were shared (quota + largest remainder, with the trail)"
-	@$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method hare \
-		--threshold 5% --threshold-base 6366441
-	@echo "== What-if: the same votes under D'Hondt"
-	@$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method dhondt \
-		--threshold 5% --threshold-base 6366441 --no-explain
+	@echo "== A SYNTHETIC national election of 19 March 2023 (official list totals, invented detail)"
+	@rm -rf $(DEMO)
+	@$(BIN)/saylau generate kz-2023 $(DEMO) --seed 2023
+	@echo "== Counting it: protocols, coded checks, roll-up, seats under the rulebooks in force"
+	@$(BIN)/saylau count $(DEMO) --body mazhilis --out build/kz-2023-results.json --quiet
+	@$(BIN)/saylau report $(DEMO) -o build/kz-2023-report.html --quiet
+	@echo "== The report is at build/kz-2023-report.html; the results are in build/kz-2023-results.json"
 
 ## test: install what tests need, lint, type-check, run the whole suite
 test: $(TEST_STAMP)

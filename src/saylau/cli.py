@@ -245,14 +245,24 @@ def elect(
         if output is Format.json:
             emit_json(result.to_json())
         else:
-            print_result(chosen, result, explain)
+            parties = {
+                (k.name, c.name): c.party or "" for k in ballots.contests for c in k.candidates
+            }
+            print_result(chosen, result, explain, parties if ballots.contests else None)
         if result.questions:
             raise typer.Exit(EXIT_OPEN)
 
     guarded(run, input_file)
 
 
-def print_result(rulebook: Rulebook, result: Result, explain: bool) -> None:
+def print_result(
+    rulebook: Rulebook,
+    result: Result,
+    explain: bool,
+    parties: dict[tuple[str, str], str] | None = None,
+) -> None:
+    """A rulebook's result as tables; ``parties`` gives the party of each (contest, candidate),
+    if known."""
     out.print(f"[bold]{rulebook.title}[/] ({rulebook.ref})")
     if result.seats:
         table = Table(title="Seats")
@@ -272,8 +282,13 @@ def print_result(rulebook: Rulebook, result: Result, explain: bool) -> None:
         winners = Table(title="Winners")
         winners.add_column("contest")
         winners.add_column("winner")
+        if parties is not None:
+            winners.add_column("party")
         for contest, winner in result.winners.items():
-            winners.add_row(contest, winner)
+            cells = [contest, winner]
+            if parties is not None:
+                cells.append(parties.get((contest, winner)) or "self-nominated")
+            winners.add_row(*cells)
         out.print(winners)
     for decision, value in result.decisions.items():
         out.print(f"{decision}: {'yes' if value else 'no'}")
@@ -373,7 +388,13 @@ def print_count(count: Count, body_id: str | None, explain: bool) -> None:
         if body.result is None:
             out.print(f"not decided: {body.refused}", markup=False)
         else:
-            print_result(count.election.rulebook_of(body.body), body.result, explain)
+            parties = {
+                (constituency.name, option.name): option.party or ""
+                for contest in count.election.file.contests
+                for constituency in contest.constituencies
+                for option in constituency.options
+            }
+            print_result(count.election.rulebook_of(body.body), body.result, explain, parties)
 
 
 def print_checks(count: Count) -> None:
