@@ -1,10 +1,16 @@
-"""Suite-wide guard: never test a compiled module older than its source."""
+"""Suite-wide guard: never test a compiled module older than its source.
 
+The tiny test election (``tests/count/tiny.py``) is shared by the count, publish and command
+tests: its folder is put on the import path here, so every test imports it as ``tiny``.
+"""
+
+import sys
 from pathlib import Path
 
 import pytest
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "saylau"
+sys.path.insert(0, str(Path(__file__).resolve().parent / "count"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
