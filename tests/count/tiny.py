@@ -166,3 +166,51 @@ def election_dir(root: Path, rows: list[dict[str, Any]] | None = None) -> Path:
     write_definition(directory)
     write_csv(directory / "protocols" / "entry.csv", clean_rows() if rows is None else rows)
     return directory
+
+
+# -- helpers for the count tests (additive) ---------------------------------------------------
+
+
+def balanced(
+    precinct: str,
+    contest: str,
+    lines: list[int],
+    *,
+    invalid: int = 2,
+    against_all: int = 10,
+    outside: int = 0,
+    **changes: Any,
+) -> dict[str, Any]:
+    """A protocol whose control relations hold for any votes: ballots issued and found equal
+    invalid + valid, ``outside`` of them issued outside the room and found in the mobile box,
+    100 cancelled. ``changes`` are applied last."""
+    counted = sum(lines) + against_all + invalid
+    row = protocol(precinct, contest, lines)
+    row.update(
+        invalid=invalid,
+        against_all=against_all,
+        received=counted + 100,
+        issued_in_room=counted - outside,
+        issued_outside=outside,
+        found_stationary=counted - outside,
+        found_mobile=outside,
+    )
+    row.update(changes)
+    return row
+
+
+def definition_copy() -> dict[str, Any]:
+    """A deep copy of :data:`DEFINITION` to change in a test."""
+    copied: dict[str, Any] = json.loads(json.dumps(DEFINITION))
+    return copied
+
+
+def slot_of(election: Any, precinct: str, contest: str) -> int:
+    """The expected-protocol number of (precinct, contest) in a compiled election."""
+    import numpy as np
+
+    slots = election.slots_of(
+        np.array([election.precinct_index[precinct]]),
+        np.array([election.contest_index[contest]]),
+    )
+    return int(slots[0])
