@@ -28,7 +28,7 @@ from saylau.count.checks import (
 )
 from saylau.count.definition import read_definition
 from saylau.count.ledger import Ledger, Review
-from saylau.count.protocols import FileRefused, read_protocols
+from saylau.count.protocols import MAX_FIGURE, FileRefused, read_protocols
 
 Row = dict[str, Any]
 
@@ -253,16 +253,17 @@ def test_invalid_share_warns_exactly_from_three_percent(invalid: int, valid: int
 
 
 def test_shares_are_exact_for_every_figure_the_reader_accepts() -> None:
-    """The reader takes any whole number up to 2**63 - 1; a share must not wrap around."""
-    registered = 2**62
+    """The reader takes whole numbers up to MAX_FIGURE (10**9); a share must not wrap around."""
+    registered = MAX_FIGURE
+    quarter = MAX_FIGURE // 4
     values = np.full((2, 14), -1, dtype=np.int64)
-    # 452 issued to a list of 2**62: nowhere near 95%, and nobody added
+    # 452 issued to a list of a billion: nowhere near 95%, and nobody added
     values[0, :11] = [registered, 0, -1, 452, 0, 0, -1, -1, -1, 2, 10]
     values[0, 11:] = [300, 100, 40]
-    # 2**60 of a list of 2**62 added on the day: 25%, above the 10% threshold
-    values[1, :11] = [registered, 2**60, -1, 452, 0, 0, -1, -1, -1, 2, 10]
+    # a quarter of the list added on the day: 25%, above the 10% threshold
+    values[1, :11] = [registered, quarter, -1, 452, 0, 0, -1, -1, -1, 2, 10]
     values[1, 11:] = [300, 100, 40]
-    columns = Columns(values, np.array([3, 3]), np.array([registered, registered - 2**60]))
+    columns = Columns(values, np.array([3, 3]), np.array([registered, registered - quarter]))
     found = run_checks(columns)
     assert codes(int(found[0])) == []
     assert codes(int(found[1])) == ["W-ADDED-SHARE"]

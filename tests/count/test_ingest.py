@@ -484,7 +484,7 @@ def test_xlsx_reads_as_the_same_table_as_csv(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"), [("12", "'12'"), (12.5, "12.5"), (12.0, "12.0"), (True, "True")]
+    ("value", "shown"), [("12", '"12"'), (12.5, "12.5"), (12.0, "12.0"), (True, "true")]
 )
 def test_json_counts_must_be_json_integers(tmp_path: Path, value: Any, shown: str) -> None:
     election = tiny_election(tmp_path)
@@ -605,3 +605,15 @@ def test_load_ignores_files_of_other_types(tmp_path: Path) -> None:
     (directory / "protocols" / "notes.txt").write_text("not a protocol", encoding="utf-8")
     assert [p.name for p in protocol_files(directory)] == ["entry.csv"]
     assert load(directory).ledger.present[0].all()
+
+
+def test_a_figure_above_a_billion_is_refused_as_a_typing_error(tmp_path: Path) -> None:
+    election = tiny_election(tmp_path)
+    rows = clean_rows()
+    rows[1]["registered"] = 10**9 + 1
+    path = write_csv(tmp_path / "p.csv", rows)
+    with pytest.raises(FileRefused) as refused:
+        read_protocols(path, election)
+    (error,) = refused.value.errors
+    assert (error.where, error.field) == ("row 3", "registered")
+    assert "1,000,000,001 is more than any polling station can count" in error.message

@@ -67,7 +67,10 @@ class CheckPolicy:
 
 @dataclass(frozen=True, eq=False)
 class Columns:
-    """The figures of the protocols under check, and what the definition says of each."""
+    """The figures of the protocols under check, and what the definition says of each.
+
+    Figures are at most ``saylau.count.protocols.MAX_FIGURE`` (the reader refuses larger ones),
+    so every sum and every ``part * 100`` comparison stays exact in 64-bit integers."""
 
     values: np.ndarray
     options: np.ndarray

@@ -9,6 +9,8 @@ The columns are documented in ``docs/election-dir.md``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -44,6 +46,9 @@ META_FIELDS = ("entry", "entered_by", "entered_at", "correction", "acknowledged"
 ID_FIELDS = ("precinct", "contest")
 NOT_REPORTED = -1
 """The value of an optional figure left blank."""
+MAX_FIGURE = 10**9
+"""No polling station counts a billion of anything; a larger figure is a typing error. The cap
+also keeps every sum and every exact share comparison inside 64-bit integers."""
 _UNREADABLE = -2
 """A cell already reported as wrong; never left in a table (the file is refused)."""
 FIELD = {name: i for i, name in enumerate(COUNT_FIELDS)}
@@ -118,6 +123,8 @@ class _Raw:
     labels: np.ndarray
     label_style: str
     header_where: str
+    early: tuple[tuple[int, str, str, str], ...] = ()
+    """Problems found while reading (order, where, field, message), listed with the rest."""
 
 
 class _Problems:
@@ -163,22 +170,53 @@ def _csv_raw(path: Path) -> _Raw:
         raise FileRefused(
             source, [InputError(source, "", "", "the file is not UTF-8 text")]
         ) from None
+    text = data.decode("utf-8")
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise FileRefused(
+            source,
+            [
+                InputError(source, "row 1 (the header)", name, "this column appears twice")
+                for name in repeated
+            ],
+        )
     try:
         frame = pl.read_csv(data, infer_schema=False, has_header=True)
     except pl.exceptions.PolarsError as error:
-        first = str(error).strip().splitlines()[0]
-        raise FileRefused(
-            source, [InputError(source, "", "", f"not a readable CSV file: {first}")]
-        ) from None
-    header = list(frame.columns)
+        raise FileRefused(source, [_locate_csv_problem(source, text, error)]) from None
+    labels = np.arange(2, frame.height + 2, dtype=np.int64)
+    if frame.height and frame.width:
+        filled = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series().to_numpy()
+        if not filled.all():
+            frame, labels = frame.filter(pl.Series(filled)), labels[filled]
     return _Raw(
         source,
-        header,
-        {name: frame[name] for name in header},
-        np.arange(2, frame.height + 2, dtype=np.int64),
+        list(frame.columns),
+        {name: frame[name] for name in frame.columns},
+        labels,
         "row {}",
         "row 1 (the header)",
     )
+
+
+def _locate_csv_problem(source: str, text: str, error: Exception) -> InputError:
+    """Find the row that the fast reader could not read (e.g. more cells than the header)."""
+    rows = csv.reader(io.StringIO(text))
+    try:
+        header = next(rows, [])
+        for number, row in enumerate(rows, start=2):
+            if len(row) > len(header):
+                return InputError(
+                    source,
+                    f"row {number}",
+                    "",
+                    f"this row has {len(row)} cells, but the header names {len(header)} columns",
+                )
+    except csv.Error as problem:
+        return InputError(source, f"line {rows.line_num}", "", f"not readable as CSV: {problem}")
+    first = str(error).strip().splitlines()[0]
+    return InputError(source, "", "", f"not a readable CSV file: {first}")
 
 
 def _cell_text(value: object) -> str | None:
@@ -225,28 +263,35 @@ def _json_raw(path: Path) -> _Raw:
             source, [InputError(source, "", "protocols", 'expected {"protocols": [...]}')]
         )
     records: list[dict[str, Any]] = []
-    problems = _Problems(source)
+    early: list[tuple[int, str, str, str]] = []
+    labels: list[int] = []
     for i, item in enumerate(document["protocols"]):
+        where = f"protocols[{i}]"
         if not isinstance(item, dict):
-            problems.add(f"protocols[{i}]", "", "expected an object")
+            early.append((i + 1, where, "", "expected an object"))
             continue
         record = {k: v for k, v in item.items() if k != "lines"}
         lines = item.get("lines", [])
         if not isinstance(lines, list):
-            problems.add(f"protocols[{i}]", "lines", "expected an array of vote counts")
+            early.append((i + 1, where, "lines", "expected an array of vote counts"))
             lines = []
         for j, value in enumerate(lines, start=1):
             record[f"line_{j}"] = value
         for key, value in record.items():
             numeric = key in COUNT_FIELDS or key.startswith("line_") or key == "entry"
-            if isinstance(value, bool | float | list | dict):
-                problems.add(f"protocols[{i}]", key, f"expected a whole number, got {value!r}")
-            elif numeric and isinstance(value, str):
-                problems.add(f"protocols[{i}]", key, f"expected a number, not the text {value!r}")
+            if isinstance(value, bool | float | list | dict) or (
+                numeric and isinstance(value, str)
+            ):
+                # kept as its JSON text, so the reader says what it got: "12", 12.5, true
+                record[key] = json.dumps(value)
         records.append(record)
-    problems.raise_if_any()
-    labels = np.arange(len(records), dtype=np.int64)
-    return _records_raw(source, records, labels, "protocols[{}]", "the object keys")
+        labels.append(i)
+    raw = _records_raw(
+        source, records, np.array(labels, dtype=np.int64), "protocols[{}]", "the object keys"
+    )
+    return _Raw(
+        source, raw.header, raw.columns, raw.labels, raw.label_style, raw.header_where, tuple(early)
+    )
 
 
 def _xlsx_raw(path: Path) -> _Raw:
@@ -326,30 +371,74 @@ def _check_header(raw: _Raw, election: Election, problems: _Problems) -> int:
     return width
 
 
-def _integers(raw: _Raw, name: str, problems: _Problems, required: bool) -> np.ndarray:
-    """A column of whole numbers >= 0; ``NOT_REPORTED`` where blank and allowed."""
+def _integers(
+    raw: _Raw, names: list[str], required: frozenset[str], problems: _Problems
+) -> np.ndarray:
+    """Columns of whole numbers >= 0 as one ``int64`` matrix, parsed in a single pass.
+
+    A blank cell is ``NOT_REPORTED`` (an error where the figure is required); text that is
+    not a whole number, and negative numbers, are errors naming the cell."""
     n = len(raw.labels)
-    if name not in raw.columns:
-        return np.full(n, NOT_REPORTED, dtype=np.int64)
-    text = raw.columns[name].str.strip_chars()
-    blank = (text.is_null() | (text == "")).to_numpy()
-    number = text.cast(pl.Int64, strict=False)
-    bad = (~blank) & number.is_null().to_numpy()
-    values = number.fill_null(NOT_REPORTED).to_numpy().astype(np.int64, copy=False)
-    cells = raw.columns[name]
-    problems.rows(
-        raw, bad, name, lambda row: f"expected a whole number of 0 or more, got {cells[row]!r}"
-    )
-    negative = (~blank) & (~bad) & (values < 0)
-    problems.rows(
-        raw, negative, name, lambda row: f"a count cannot be negative, got {int(values[row])}"
-    )
-    if required:
-        problems.rows(raw, blank, name, lambda row: "this figure is required; the cell is empty")
-    values = values.copy()
+    out = np.full((n, len(names)), NOT_REPORTED, dtype=np.int64)
+    present = [name for name in names if name in raw.columns]
+    if not present or n == 0:
+        return out
+    frame = pl.DataFrame([raw.columns[name] for name in present])
+    numbers: list[pl.Expr] = []
+    blanks: list[pl.Expr] = []
+    bads: list[pl.Expr] = []
+    for name in present:
+        text = pl.col(name).str.strip_chars()
+        number = text.cast(pl.Int64, strict=False)
+        empty = text.is_null() | (text == "")
+        numbers.append(number.fill_null(NOT_REPORTED).alias(name))
+        blanks.append(empty.alias(f"{name} blank"))
+        bads.append((number.is_null() & ~empty).alias(f"{name} bad"))
+    parsed = frame.select(numbers + blanks + bads)
+    values = parsed.select(present).to_numpy()
+    blank = parsed.select([f"{name} blank" for name in present]).to_numpy()
+    bad = parsed.select([f"{name} bad" for name in present]).to_numpy()
+    negative = ~blank & ~bad & (values < 0)
+    huge = ~blank & ~bad & (values > MAX_FIGURE)
+    missing = blank & np.array([name in required for name in present])[None, :]
+    if bad.any() or negative.any() or missing.any() or huge.any():
+        for j, name in enumerate(present):
+            _cell_problems(raw, problems, name, j, values, bad, negative | huge, missing)
+    values = values.astype(np.int64, copy=True)
     values[blank] = NOT_REPORTED
-    values[bad | negative] = _UNREADABLE
-    return values
+    values[bad | negative | huge] = _UNREADABLE
+    for j, name in enumerate(present):
+        out[:, names.index(name)] = values[:, j]
+    return out
+
+
+def _cell_problems(
+    raw: _Raw,
+    problems: _Problems,
+    name: str,
+    j: int,
+    values: np.ndarray,
+    bad: np.ndarray,
+    negative: np.ndarray,
+    missing: np.ndarray,
+) -> None:
+    cells = raw.columns[name]
+
+    def not_a_number(row: int) -> str:
+        return f"expected a whole number of 0 or more, got {cells[row]!r}"
+
+    def out_of_range(row: int) -> str:
+        value = int(values[row, j])
+        if value < 0:
+            return f"a count cannot be negative, got {value}"
+        return f"{value:,} is more than any polling station can count (at most {MAX_FIGURE:,})"
+
+    def empty(row: int) -> str:
+        return "this figure is required; the cell is empty"
+
+    problems.rows(raw, bad[:, j], name, not_a_number)
+    problems.rows(raw, negative[:, j], name, out_of_range)
+    problems.rows(raw, missing[:, j], name, empty)
 
 
 def _texts(raw: _Raw, name: str) -> list[str]:
@@ -394,14 +483,18 @@ def _acknowledged(raw: _Raw, problems: _Problems) -> np.ndarray:
 def assemble(raw: _Raw, election: Election) -> ProtocolTable:
     """Check every cell of a raw file against the election and build its table."""
     problems = _Problems(raw.source)
+    for order, where, field, message in raw.early:
+        problems.add(where, field, message, order)
     width = _check_header(raw, election, problems)
     problems.raise_if_any()
     n = len(raw.labels)
     precinct = _ids(raw, "precinct", election.precinct_index, problems, "precinct")
     contest = _ids(raw, "contest", election.contest_index, problems, "contest")
-    fields = [_integers(raw, name, problems, name in REQUIRED_FIELDS) for name in COUNT_FIELDS]
-    lines = [_integers(raw, f"line_{k}", problems, False) for k in range(1, width + 1)]
-    entry = _integers(raw, "entry", problems, False)
+    line_names = [f"line_{k}" for k in range(1, width + 1)]
+    numbers = _integers(raw, [*COUNT_FIELDS, *line_names, "entry"], REQUIRED_FIELDS, problems)
+    counts = numbers[:, : len(COUNT_FIELDS)]
+    lines = numbers[:, len(COUNT_FIELDS) : len(COUNT_FIELDS) + width]
+    entry = numbers[:, -1]
     wrong_entry = (entry != NOT_REPORTED) & (entry != 1) & (entry != 2)
     problems.rows(raw, wrong_entry, "entry", lambda row: f"expected 1 or 2, got {int(entry[row])}")
     entry = np.where(entry == NOT_REPORTED, 1, entry).astype(np.int8)
@@ -421,10 +514,10 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
         ),
     )
     matrix = np.full((n, election.max_options), NOT_REPORTED, dtype=np.int64)
-    for k, column in enumerate(lines[: election.max_options]):
-        matrix[:, k] = column
+    shown = min(width, election.max_options)
+    matrix[:, :shown] = lines[:, :shown]
     for k in range(election.max_options, width):
-        beyond = lines[k] > 0
+        beyond = lines[:, k] > 0
         problems.rows(
             raw,
             beyond,
@@ -447,7 +540,6 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
         elif needed.any():
             problems.add(raw.header_where, line, "this ballot-line column is missing")
     problems.raise_if_any()
-    counts = np.stack(fields, axis=1) if fields else np.zeros((n, 0), dtype=np.int64)
     return ProtocolTable(
         source=raw.source,
         labels=raw.labels,

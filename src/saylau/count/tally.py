@@ -28,6 +28,7 @@ from saylau.law.ballots import (
     Party,
     party_of,
 )
+from saylau.law.methods import AllocationInputError
 from saylau.law.results import Result
 from saylau.law.ties import Lots
 
@@ -277,10 +278,12 @@ class Count:
         progress = Progress(0, 0, 0, 0)
         for contest in contests:
             progress = progress + self.contest_progress(contest)
+        if progress.protocols_in == 0:
+            return BodyResult(body, None, progress, refused="no protocols are in yet")
         try:
             ballots = self.ballots(body)
             result = election.rulebook_of(body).elect(ballots, self.lots.get(body.id, {}))
-        except BallotError as error:
+        except (BallotError, AllocationInputError) as error:
             return BodyResult(body, None, progress, refused=str(error))
         return BodyResult(body, result, progress)
 
