@@ -24,3 +24,18 @@ def test_allocation_benchmark_quick() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "votelib/saylau" in done.stdout
     assert "allocations" in done.stdout
+
+
+def test_compensatory_benchmark_quick() -> None:
+    pytest.importorskip("votelib")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "compensatory.py"), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "both: 736 seats" in done.stdout
+    assert "votelib/saylau" in done.stdout

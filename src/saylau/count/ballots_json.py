@@ -13,8 +13,14 @@ The document (see ``docs/elect-input.md`` and ``examples/``)::
       "referendum": {"question": "...", "eligible": 0, "participated": 0, "yes": 0, "no": 0,
                      "invalid": 0, "constitutional": false,
                      "regions": [{"name": "...", "participated": 0, "yes": 0}]},
-      "lots": {"<contest or tier>": {"order": ["..."], "record": "minutes ..."}}
+      "lots": {"<contest or tier>": {"order": ["..."], "record": "minutes ..."}},
+      "regions": [{"name": "...", "population": 0, "unlisted": 0, "independent_seats": 0,
+                   "parties": [{"name": "...", "votes": 0, "district_seats": 0}],
+                   "districts": [{"name": "...", "party": "...", "votes": 0, "valid": 0}]}]
     }
+
+``district_seats`` (on a list) and ``unlisted`` (votes for lists not itemised) serve
+compensatory rulebooks; ``regions`` carries a regional list system's returns (German Länder).
 """
 
 from __future__ import annotations
@@ -31,10 +37,12 @@ from saylau.law.ballots import (
     Ballots,
     Candidate,
     ContestVotes,
+    DistrictWinner,
     ListVotes,
     Party,
     ReferendumVotes,
     RegionReturn,
+    RegionVotes,
 )
 from saylau.law.ties import Lots, TieInputError
 
@@ -51,12 +59,30 @@ class PartyIn(_Model):
     votes: Count
     registration: Annotated[StrictInt, Field(ge=1)] | None = None
     candidates: Count | None = None
+    district_seats: Count | None = None
 
 
 class ListsIn(_Model):
     parties: list[PartyIn]
     against_all: Count = 0
     invalid: Count = 0
+    unlisted: Count = 0
+
+
+class DistrictWinIn(_Model):
+    name: Name
+    party: Name | None
+    votes: Count
+    valid: Count
+
+
+class RegionListsIn(_Model):
+    name: Name
+    population: Count | None = None
+    parties: list[PartyIn]
+    unlisted: Count = 0
+    independent_seats: Count = 0
+    districts: list[DistrictWinIn] = []
 
 
 class CandidateIn(_Model):
@@ -105,6 +131,23 @@ class ElectionIn(_Model):
     contests: list[ContestIn] = []
     referendum: ReferendumIn | None = None
     lots: dict[str, LotsIn] = {}
+    regions: list[RegionListsIn] = []
+
+
+def _list_votes(
+    parties: list[PartyIn], against_all: int, invalid: int, unlisted: int, independents: int = 0
+) -> ListVotes:
+    wins = {p.name: p.district_seats for p in parties if p.district_seats}
+    if independents:
+        wins["Self-nominated"] = independents
+    return ListVotes(
+        votes={p.name: p.votes for p in parties},
+        against_all=against_all,
+        invalid=invalid,
+        parties={p.name: Party(p.name, p.registration, p.candidates) for p in parties},
+        district_wins=wins,
+        unlisted=unlisted,
+    )
 
 
 def _path(location: tuple[int | str, ...]) -> tuple[str, str]:
@@ -179,13 +222,11 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                 )
     try:
         ballots = Ballots(
-            lists=ListVotes(
-                votes={p.name: p.votes for p in model.lists.parties},
-                against_all=model.lists.against_all,
-                invalid=model.lists.invalid,
-                parties={
-                    p.name: Party(p.name, p.registration, p.candidates) for p in model.lists.parties
-                },
+            lists=_list_votes(
+                model.lists.parties,
+                model.lists.against_all,
+                model.lists.invalid,
+                model.lists.unlisted,
             )
             if model.lists
             else None,
@@ -215,6 +256,15 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
             else None,
             list_seats=model.list_seats,
             round=model.round,
+            regions=tuple(
+                RegionVotes(
+                    r.name,
+                    _list_votes(r.parties, 0, 0, r.unlisted, r.independent_seats),
+                    r.population,
+                    tuple(DistrictWinner(d.name, d.party, d.votes, d.valid) for d in r.districts),
+                )
+                for r in model.regions
+            ),
         )
         lots = {name: Lots(tuple(entry.order), entry.record) for name, entry in model.lots.items()}
     except (BallotError, TieInputError) as invalid:

@@ -47,7 +47,8 @@ class ListVotes:
 
     ``invalid`` are ballots found in the boxes that count for nothing; ballots cast are the
     votes for lists, against all, and invalid ballots together. ``district_wins`` serves
-    thresholds with a district path (e.g. three constituency seats).
+    thresholds with a district path (e.g. three constituency seats). ``unlisted`` are votes for
+    lists that are not itemised (each too small for any seat); they count in every base.
     """
 
     votes: Mapping[str, int]
@@ -55,10 +56,14 @@ class ListVotes:
     invalid: int = 0
     parties: Mapping[str, Party] = field(default_factory=dict)
     district_wins: Mapping[str, int] = field(default_factory=dict)
+    unlisted: int = 0
 
     def __post_init__(self) -> None:
         for name, count in self.votes.items():
             _check_count(f"votes for {name!r}", count)
+        for name, count in self.district_wins.items():
+            _check_count(f"district seats of {name!r}", count)
+        _check_count("votes for lists not itemised", self.unlisted)
         _check_count("votes against all", self.against_all)
         _check_count("invalid ballots", self.invalid)
         unknown = set(self.parties) - set(self.votes)
@@ -66,7 +71,7 @@ class ListVotes:
             raise BallotError(f"party details given for lists with no votes: {sorted(unknown)}")
 
     def base(self, base: Base) -> int:
-        lists = sum(self.votes.values())
+        lists = sum(self.votes.values()) + self.unlisted
         if base is Base.OPTIONS:
             return lists
         if base is Base.OPTIONS_AND_AGAINST_ALL:
@@ -201,6 +206,58 @@ class ReferendumVotes:
 
 
 @dataclass(frozen=True, slots=True)
+class DistrictWinner:
+    """A constituency won by a party's candidate, with the winner's first-vote share
+    (``votes`` of ``valid``), which ranks the winners where second votes cover only some."""
+
+    name: str
+    party: str | None
+    votes: int
+    valid: int
+
+    def __post_init__(self) -> None:
+        _check_count(f"votes of the winner in {self.name!r}", self.votes)
+        _check_count(f"valid votes in {self.name!r}", self.valid)
+        if self.votes > self.valid:
+            raise BallotError(f"{self.name!r}: the winner has more votes than were valid")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionVotes:
+    """One region's returns in a regional list system (a German Land).
+
+    ``lists`` are the region's list votes (``district_wins`` the constituencies won, by party);
+    ``population`` the figure regions share seats by, where the law does; ``districts`` the
+    constituencies won, where the law ranks their winners.
+    """
+
+    name: str
+    lists: ListVotes
+    population: int | None = None
+    districts: tuple[DistrictWinner, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.population is not None:
+            _check_count(f"population of {self.name!r}", self.population)
+        if self.districts:
+            counted: dict[str, int] = {}
+            for district in self.districts:
+                party = party_of_winner(district)
+                counted[party] = counted.get(party, 0) + 1
+            declared = {p: n for p, n in self.lists.district_wins.items() if n}
+            if counted != declared:
+                raise BallotError(
+                    f"region {self.name!r}: the districts listed ({counted}) do not match the"
+                    f" district seats declared ({declared})"
+                )
+
+
+def party_of_winner(district: DistrictWinner) -> str:
+    """The party a constituency counts for; winners without a party count as such."""
+    return district.party or "Self-nominated"
+
+
+@dataclass(frozen=True, slots=True)
 class Ballots:
     """Everything one election's rulebook may count. Unused parts stay empty.
 
@@ -213,6 +270,7 @@ class Ballots:
     referendum: ReferendumVotes | None = None
     list_seats: int | None = None
     round: int = 1
+    regions: tuple[RegionVotes, ...] = ()
     awaited: tuple[str, ...] = ()
     """Contests whose returns are not in yet (a partial count): named, never decided."""
 
@@ -220,6 +278,9 @@ class Ballots:
         names = [contest.name for contest in self.contests]
         if len(set(names + list(self.awaited))) != len(names) + len(self.awaited):
             raise BallotError("two contests have the same name")
+        regions = [region.name for region in self.regions]
+        if len(set(regions)) != len(regions):
+            raise BallotError("two regions have the same name")
         if self.list_seats is not None and (
             type(self.list_seats) is not int or self.list_seats < 1
         ):
@@ -239,10 +300,13 @@ __all__ = [
     "Base",
     "Candidate",
     "ContestVotes",
+    "DistrictWinner",
     "ListVotes",
     "Party",
     "ReferendumBase",
     "ReferendumVotes",
     "RegionReturn",
+    "RegionVotes",
     "party_of",
+    "party_of_winner",
 ]

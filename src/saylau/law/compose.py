@@ -4,7 +4,10 @@
 - :class:`ParallelElection`: a list tier and a district tier whose seats add up
   (Mazhilis 2023, oblast maslikhats);
 - :class:`SingleWinnerElection`: single-winner contests (districts, President, akims, Senate);
-- :class:`ReferendumElection`: validity and adoption of a question.
+- :class:`ReferendumElection`: validity and adoption of a question;
+- :class:`CompensatoryElection`: mixed-member proportional (New Zealand);
+- :class:`LevelledRegionsElection`, :class:`CoveredDistrictsElection`: the Bundestag under the
+  2020 and the 2023 law (:mod:`saylau.law.federal`).
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from saylau.law.ballots import BallotError, Ballots
+from saylau.law.federal import CoveredDistricts, LevelledRegions, RegionalOutcome
 from saylau.law.majority import Referendum
 from saylau.law.results import Question, Result, add_seats
-from saylau.law.tiers import DistrictTier, ListTier, TierResult
+from saylau.law.tiers import Compensatory, DistrictTier, ListTier, TierResult
 from saylau.law.ties import Lots
-from saylau.law.trail import Trail
+from saylau.law.trail import LazyTrail, Trail
 
 LotsByContest = Mapping[str, Lots]
 
@@ -149,7 +153,81 @@ class ReferendumElection:
         )
 
 
-Composition = ListElection | ParallelElection | SingleWinnerElection | ReferendumElection
+@dataclass(frozen=True, slots=True)
+class CompensatoryElection:
+    """Mixed-member proportional: a list tier shares the whole house and tops up the district
+    seats each party won (New Zealand). District seats come from the contests when a district
+    tier is given and contests are supplied, otherwise as declared with the list votes."""
+
+    tier: Compensatory
+    districts: DistrictTier | None = None
+    district_count: int | None = None
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if ballots.lists is None:
+            raise BallotError(f"{self.tier.name}: the ballots have no list votes")
+        lists = ballots.lists
+        parts: list[TierResult] = []
+        if ballots.contests and self.districts is not None:
+            if self.district_count is not None and len(ballots.contests) != self.district_count:
+                raise BallotError(
+                    f"{self.districts.name}: expected {self.district_count} districts,"
+                    f" got {len(ballots.contests)}"
+                )
+            district_part = _contests(ballots, self.districts, lots)
+            parts.append(district_part)
+            lists = replace(lists, district_wins=dict(district_part.seats))
+        won = {party: n for party, n in lists.district_wins.items() if n}
+        part = self.tier.run(lists, won)
+        parts.append(part)
+        result = _result(rulebook, parts, dict(part.seats))
+        tiers = {
+            "districts": won,
+            "lists": {party: n - won.get(party, 0) for party, n in part.seats.items()},
+        }
+        return replace(result, tiers=tiers)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelledRegionsElection:
+    """Land quotas, minimum seats, and a house enlarged to cover them (Bundestag 2020 law)."""
+
+    tier: LevelledRegions
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        return _regional(rulebook, self.tier.run(ballots))
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredDistrictsElection:
+    """A fixed house; district winners seated only where second votes cover them (Bundestag
+    2023 law)."""
+
+    tier: CoveredDistricts
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        return _regional(rulebook, self.tier.run(ballots))
+
+
+def _regional(rulebook: str, outcome: RegionalOutcome) -> Result:
+    return Result(
+        rulebook=rulebook,
+        seats=outcome.seats,
+        tiers=outcome.tiers,
+        questions=outcome.questions,
+        trail=LazyTrail(outcome.write),
+    )
+
+
+Composition = (
+    ListElection
+    | ParallelElection
+    | SingleWinnerElection
+    | ReferendumElection
+    | CompensatoryElection
+    | LevelledRegionsElection
+    | CoveredDistrictsElection
+)
 
 
 def tier_names(composition: Composition) -> list[str]:
@@ -159,5 +237,10 @@ def tier_names(composition: Composition) -> list[str]:
     if isinstance(composition, ParallelElection):
         return [composition.lists.name, composition.districts.name]
     if isinstance(composition, SingleWinnerElection):
+        return [composition.tier.name]
+    if isinstance(composition, CompensatoryElection):
+        districts = [composition.districts.name] if composition.districts else []
+        return [composition.tier.name, *districts]
+    if isinstance(composition, LevelledRegionsElection | CoveredDistrictsElection):
         return [composition.tier.name]
     return []

@@ -76,10 +76,24 @@ class DistrictWins:
 
 
 @dataclass(frozen=True, slots=True)
+class Exempt:
+    """Named lists the threshold does not apply to, e.g. parties of national minorities."""
+
+    options: tuple[str, ...]
+    citation: Citation | None = None
+
+    def passes(self, option: str, votes: ListVotes) -> bool:
+        return option in self.options
+
+    def describe(self) -> str:
+        return f"or exempt ({', '.join(self.options)})"
+
+
+@dataclass(frozen=True, slots=True)
 class AnyOf:
     """Admitted if any of the paths admits (e.g. 5% or 3 district seats)."""
 
-    paths: tuple[Share | VoteCount | DistrictWins, ...]
+    paths: tuple[Share | VoteCount | DistrictWins | Exempt, ...]
     citation: Citation | None = None
 
     def passes(self, option: str, votes: ListVotes) -> bool:
@@ -89,7 +103,7 @@ class AnyOf:
         return " / ".join(path.describe() for path in self.paths)
 
 
-Threshold = Share | VoteCount | DistrictWins | AnyOf
+Threshold = Share | VoteCount | DistrictWins | Exempt | AnyOf
 
 
 def _shown_base(threshold: Threshold, votes: ListVotes) -> tuple[str, int]:

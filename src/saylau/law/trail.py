@@ -8,7 +8,7 @@ and the service all read the same steps; none of them recomputes anything.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -463,6 +463,50 @@ class Leveling(Step):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class RegionalMinimum(Step):
+    """A party's minimum seats in one region: its district seats, or more where the law adds a
+    share of its regional quota (Germany 2020: the mean of quota and district seats, rounded
+    up)."""
+
+    kind: ClassVar[str] = "regional_minimum"
+    option: str
+    region: str
+    quota: int
+    districts: int
+    minimum: int
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        return (
+            f"{self.region}, {self.option}: quota {self.quota}, district seats {self.districts}:"
+            f" at least {self.minimum}{_cite(self.citation)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NotCovered(Step):
+    """A district winner not seated: the party's seats in the region do not cover the district
+    (Germany 2023, Zweitstimmendeckung)."""
+
+    kind: ClassVar[str] = "not_covered"
+    option: str
+    region: str
+    district: str
+    share: Exact | None
+    seats: int
+    won: int
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        place = f" ({decimal_text(self.share * 100)}% of the first votes)" if self.share else ""
+        return (
+            f"{self.region}, {self.option}: {self.won} districts won, {self.seats} seats:"
+            f" {self.district}{place} is not covered; its winner is not seated"
+            f"{_cite(self.citation)}"
+        )
+
+
 class Trail(Sequence[Step]):
     """An ordered, immutable record of steps. Renders as text and as JSON."""
 
@@ -493,3 +537,41 @@ class Trail(Sequence[Step]):
 
     def to_json(self) -> list[dict[str, Any]]:
         return [step.to_json() for step in self._steps]
+
+
+class LazyTrail(Trail):
+    """A trail written when first read, from a function the result kept. Computing a result
+    stays fast when nobody asks for its explanation."""
+
+    __slots__ = ("_write",)
+
+    def __init__(self, write: Callable[[], Iterable[Step]]) -> None:
+        self._write: Callable[[], Iterable[Step]] | None = write
+        self._steps = ()
+
+    def _ready(self) -> tuple[Step, ...]:
+        if self._write is not None:
+            self._steps = tuple(self._write())
+            self._write = None
+        return self._steps
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._ready()[index]
+
+    def __len__(self) -> int:
+        return len(self._ready())
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._ready())
+
+    def __add__(self, other: Iterable[Step]) -> Trail:
+        return Trail((*self._ready(), *other))
+
+    def of_kind(self, kind: type[Step]) -> list[Step]:
+        return [step for step in self._ready() if isinstance(step, kind)]
+
+    def explain(self) -> str:
+        return "\n".join(step.explain() for step in self._ready())
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [step.to_json() for step in self._ready()]

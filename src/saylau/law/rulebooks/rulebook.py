@@ -12,7 +12,7 @@ from saylau.law.citation import Citation
 from saylau.law.compose import Composition, tier_names
 from saylau.law.results import Result
 from saylau.law.ties import Lots
-from saylau.law.trail import TierHeading, Trail
+from saylau.law.trail import LazyTrail, TierHeading
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,7 @@ class Rulebook:
             TierHeading(f"provisional: {p.name}", f"{p.value} ({p.note})" if p.note else p.value)
             for p in self.provisional
         ]
+        steps = result.trail
         return Result(
             rulebook=result.rulebook,
             seats=result.seats,
@@ -91,7 +92,7 @@ class Rulebook:
             winners=result.winners,
             decisions=result.decisions,
             questions=result.questions,
-            trail=Trail([heading, *doubts, *result.trail]),
+            trail=LazyTrail(lambda: [heading, *doubts, *steps]),
         )
 
     def validity(self) -> str:
