@@ -6,10 +6,13 @@ The document (see ``docs/elect-input.md`` and ``examples/``)::
       "description": "...", "source": "...",
       "list_seats": 17,            # only where the rulebook leaves the size open
       "round": 1,                  # 2 for a runoff
-      "lists": {"against_all": 0, "invalid": 0,
+      "lists": {"against_all": 0, "invalid": 0, "blank": 0, "participants": null,
+                "agreements": [["...", "..."]],
                 "parties": [{"name": "...", "votes": 0, "registration": 1, "candidates": 80}]},
-      "contests": [{"name": "...", "against_all": 0, "invalid": 0, "electors": null,
+      "contests": [{"name": "...", "against_all": 0, "invalid": 0, "blank": 0, "electors": null,
                     "candidates": [{"name": "...", "party": "...", "votes": 0}]}],
+      "constituencies": [{"name": "...", "seats": 37, "lists": {...as above...}}],
+      "populations": {"<state>": 0},
       "referendum": {"question": "...", "eligible": 0, "participated": 0, "yes": 0, "no": 0,
                      "invalid": 0, "constitutional": false,
                      "regions": [{"name": "...", "participated": 0, "yes": 0}]},
@@ -30,6 +33,7 @@ from saylau.law.ballots import (
     BallotError,
     Ballots,
     Candidate,
+    Constituency,
     ContestVotes,
     ListVotes,
     Party,
@@ -57,6 +61,9 @@ class ListsIn(_Model):
     parties: list[PartyIn]
     against_all: Count = 0
     invalid: Count = 0
+    blank: Count = 0
+    participants: Count | None = None
+    agreements: list[tuple[Name, Name]] = []
 
 
 class CandidateIn(_Model):
@@ -71,6 +78,7 @@ class ContestIn(_Model):
     against_all: Count = 0
     invalid: Count = 0
     electors: Count | None = None
+    blank: Count = 0
 
 
 class RegionIn(_Model):
@@ -95,6 +103,12 @@ class LotsIn(_Model):
     record: Name
 
 
+class ConstituencyIn(_Model):
+    name: Name
+    seats: Annotated[StrictInt, Field(ge=1)]
+    lists: ListsIn
+
+
 class ElectionIn(_Model):
     description: str = ""
     source: str | list[str] = ""
@@ -105,6 +119,8 @@ class ElectionIn(_Model):
     contests: list[ContestIn] = []
     referendum: ReferendumIn | None = None
     lots: dict[str, LotsIn] = {}
+    constituencies: list[ConstituencyIn] = []
+    populations: dict[Name, Count] | None = None
 
 
 def _path(location: tuple[int | str, ...]) -> tuple[str, str]:
@@ -186,6 +202,9 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                 parties={
                     p.name: Party(p.name, p.registration, p.candidates) for p in model.lists.parties
                 },
+                blank=model.lists.blank,
+                participants=model.lists.participants,
+                agreements=tuple(model.lists.agreements),
             )
             if model.lists
             else None,
@@ -196,6 +215,7 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                     c.against_all,
                     c.invalid,
                     c.electors,
+                    c.blank,
                 )
                 for c in model.contests
             ),
@@ -215,11 +235,48 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
             else None,
             list_seats=model.list_seats,
             round=model.round,
+            constituencies=_constituencies(model.constituencies, file),
+            populations=dict(model.populations) if model.populations is not None else None,
         )
         lots = {name: Lots(tuple(entry.order), entry.record) for name, entry in model.lots.items()}
     except (BallotError, TieInputError) as invalid:
         raise InputError(file, "", "", str(invalid)) from None
     return ballots, lots, model
+
+
+def _list_votes(lists: ListsIn, where: str, file: str) -> ListVotes:
+    """One constituency's list votes, with its errors located at ``where``."""
+    names = [party.name for party in lists.parties]
+    for index, name in enumerate(names):
+        if names.index(name) != index:
+            raise InputError(
+                file, f"{where}.parties[{index}]", "name", f"{name!r} appears twice in {where}"
+            )
+    try:
+        return ListVotes(
+            votes={p.name: p.votes for p in lists.parties},
+            against_all=lists.against_all,
+            invalid=lists.invalid,
+            parties={p.name: Party(p.name, p.registration, p.candidates) for p in lists.parties},
+            blank=lists.blank,
+            participants=lists.participants,
+            agreements=tuple(lists.agreements),
+        )
+    except BallotError as invalid:
+        raise InputError(file, where, "", str(invalid)) from None
+
+
+def _constituencies(places: list[ConstituencyIn], file: str) -> tuple[Constituency, ...]:
+    """Constituencies with their seats and list votes; errors name the constituency."""
+    built: list[Constituency] = []
+    for index, place in enumerate(places):
+        where = f"constituencies[{index}]"
+        if any(other.name == place.name for other in places[:index]):
+            raise InputError(file, where, "name", f"{place.name!r} appears twice")
+        built.append(
+            Constituency(place.name, place.seats, _list_votes(place.lists, f"{where}.lists", file))
+        )
+    return tuple(built)
 
 
 class DuplicateKeyError(ValueError):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from saylau.law.rulebooks import kz
+from saylau.law.rulebooks import es, fr, il, kz, no, ru, us
 from saylau.law.rulebooks.registry import Registry, RulebookNotFound
 from saylau.law.rulebooks.rulebook import Provision, Rulebook
 
-REGISTRY = Registry(kz.RULEBOOKS)
+REGISTRY = Registry(
+    kz.RULEBOOKS
+    + ru.RULEBOOKS
+    + no.RULEBOOKS
+    + il.RULEBOOKS
+    + es.RULEBOOKS
+    + us.RULEBOOKS
+    + fr.RULEBOOKS
+)
 """Every rulebook saylau knows."""
 
 __all__ = ["REGISTRY", "Provision", "Registry", "Rulebook", "RulebookNotFound"]
