@@ -414,29 +414,8 @@ class AgreementListTier:
                 "no_list_admitted", self.name, "no list reached the threshold; no seats allocated"
             )
             return TierResult(self.name, {}, questions=(question,), steps=tuple(steps))
-        pairs: dict[str, tuple[str, str]] = {}
-        for first, second in votes.agreements:
-            missing = [name for name in (first, second) if name not in admitted]
-            if missing:
-                steps.append(
-                    AgreementLapsed(
-                        first,
-                        second,
-                        f"{' and '.join(missing)} did not pass the threshold",
-                        self.agreement_citation,
-                    )
-                )
-                continue
-            unit = f"{first} + {second}"
-            if unit in votes.votes:
-                raise BallotError(f"{unit!r} is both a list and the name of a surplus agreement")
-            pooled = votes.votes[first] + votes.votes[second]
-            steps.append(AgreementPooled(first, second, pooled, self.agreement_citation))
-            pairs[unit] = (first, second)
-        paired = {name for pair in pairs.values() for name in pair}
-        units = {name: votes.votes[name] for name in admitted if name not in paired}
-        for unit, (first, second) in pairs.items():
-            units[unit] = votes.votes[first] + votes.votes[second]
+        units, pairs, pool_steps = self._pool(votes, admitted)
+        steps.extend(pool_steps)
         allocation = self.method.allocate(
             units, house, tie_rule=self.tie_rule, registration=votes.registration, lots=lots
         )
@@ -474,3 +453,38 @@ class AgreementListTier:
             steps=tuple(steps),
             allocation=allocation,
         )
+
+    def options(self, votes: ListVotes) -> dict[str, int]:
+        """The options the allocation shares the house among: admitted lists alone, pairs
+        with an agreement pooled (named ``"A + B"``)."""
+        admitted, _ = admit(self.threshold, votes)
+        return self._pool(votes, admitted)[0]
+
+    def _pool(
+        self, votes: ListVotes, admitted: list[str]
+    ) -> tuple[dict[str, int], dict[str, tuple[str, str]], list[Step]]:
+        steps: list[Step] = []
+        pairs: dict[str, tuple[str, str]] = {}
+        for first, second in votes.agreements:
+            missing = [name for name in (first, second) if name not in admitted]
+            if missing:
+                steps.append(
+                    AgreementLapsed(
+                        first,
+                        second,
+                        f"{' and '.join(missing)} did not pass the threshold",
+                        self.agreement_citation,
+                    )
+                )
+                continue
+            unit = f"{first} + {second}"
+            if unit in votes.votes:
+                raise BallotError(f"{unit!r} is both a list and the name of a surplus agreement")
+            pooled = votes.votes[first] + votes.votes[second]
+            steps.append(AgreementPooled(first, second, pooled, self.agreement_citation))
+            pairs[unit] = (first, second)
+        paired = {name for pair in pairs.values() for name in pair}
+        units = {name: votes.votes[name] for name in admitted if name not in paired}
+        for unit, (first, second) in pairs.items():
+            units[unit] = votes.votes[first] + votes.votes[second]
+        return units, pairs, steps
