@@ -1,8 +1,10 @@
 """Russia: the State Duma, 225 seats by federal lists in parallel with 225 districts.
 
 Law: Federal Law of 22 Feb 2014 No. 20-FZ "On the election of deputies of the State Duma of
-the Federal Assembly of the Russian Federation" ("Duma Law"). Art. 88 sets how the list seats
-are shared; the article was not read in full here, so each citation says what was checked.
+the Federal Assembly of the Russian Federation" ("Duma Law"). Art. 88 admits the lists (5% of
+the voters who took part), art. 89 shares the seats. The 2014 text was not read: the article
+numbers are assumed from the 2005 law, whose seat article (read on consultant.ru) admits the
+lists "under art. 82" and then divides by the seats; each citation says so.
 The 2021 result (United Russia 126, KPRF 48, LDPR 19, SR 19, New People 13 list seats) is
 reproduced exactly by the rule written below, with the threshold taken of the voters who took
 part (56,329,690 in 2021: every published percentage is of that number).
@@ -21,18 +23,29 @@ from saylau.law.methods.quota import HARE, LargestRemainder
 from saylau.law.rulebooks.rulebook import Provision, Rulebook
 from saylau.law.thresholds import Share
 from saylau.law.tiers import DistrictTier, ListTier
-from saylau.law.ties import MORE_VOTES, TieRule
+from saylau.law.ties import EARLIER_REGISTRATION, MORE_VOTES, TieRule
 
 LAW = "Duma Law (20-FZ)"
-CHECKED = "checked against the CEC 2021 allocation; text not read in full"
+CHECKED = "checked against the CEC 2021 allocation"
+NUMBERED = "article number assumed (the 2005 law admitted lists by art. 82 and shared seats in the next article)"
 
-LIST_SEATS = Citation(LAW, "art. 3, art. 88", "225 deputies by federal lists; " + CHECKED)
-THRESHOLD = Citation(LAW, "art. 88", "5% and more of the voters who took part; " + CHECKED)
-QUOTA = Citation(LAW, "art. 88", "votes of admitted lists / 225, largest fractions; " + CHECKED)
-TIES = Citation(
-    LAW, "art. 88", "equal fractional parts: the list with more votes (not read; provisional)"
+LIST_SEATS = Citation(LAW, "art. 3", "225 deputies by federal lists; " + CHECKED)
+THRESHOLD = Citation(
+    LAW, "art. 88", "5% and more of the voters who took part; " + NUMBERED + "; " + CHECKED
 )
-DISTRICTS = Citation(LAW, "art. 3, art. 89", "one deputy per district, most votes (not read)")
+QUOTA = Citation(
+    LAW,
+    "art. 89",
+    "first electoral quotient = votes of the admitted lists / 225, whole parts, then the"
+    " largest fractional parts; " + CHECKED,
+)
+TIES = Citation(
+    LAW,
+    "art. 89",
+    "equal fractional parts: more votes, then the earlier registration (so the 1995 law's"
+    " supplement; the 2014 text not read)",
+)
+DISTRICTS = Citation(LAW, "art. 3", "one deputy per district, most votes (not read)")
 FIVE_PERCENT = Fraction(5, 100)
 
 
@@ -42,7 +55,7 @@ def _duma() -> Rulebook:
         method=LargestRemainder(HARE, QUOTA),
         threshold=Share(FIVE_PERCENT, Base.PARTICIPANTS, inclusive=True, citation=THRESHOLD),
         seats=225,
-        tie_rule=TieRule((MORE_VOTES,), TIES),
+        tie_rule=TieRule((MORE_VOTES, EARLIER_REGISTRATION), TIES),
         caps_apply=True,
         citation=LIST_SEATS,
     )
@@ -77,7 +90,7 @@ def _duma() -> Rulebook:
             ),
             Provision(
                 "equal remainders",
-                "the list with more votes",
+                "the list with more votes, then the one registered earlier",
                 TIES,
                 provisional=True,
                 note="not read in the law text",
