@@ -27,7 +27,9 @@ from saylau.law.ties import EARLIER_REGISTRATION, MORE_VOTES, TieRule
 
 LAW = "Duma Law (20-FZ)"
 CHECKED = "checked against the CEC 2021 allocation"
-NUMBERED = "article number assumed (the 2005 law admitted lists by art. 82 and shared seats in the next article)"
+NUMBERED = (
+    "article number assumed (the 2005 law admitted lists by art. 82, shared seats in the next)"
+)
 
 LIST_SEATS = Citation(LAW, "art. 3", "225 deputies by federal lists; " + CHECKED)
 THRESHOLD = Citation(
