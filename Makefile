@@ -33,6 +33,10 @@ demo: $(STAMP)
 	@echo "== What-if: the same votes under D'Hondt"
 	@$(BIN)/saylau allocate examples/mazhilis-2023-lists.csv --seats 69 --method dhondt \
 		--threshold 5% --threshold-base 6366441 --no-explain
+	@echo "== The same votes under the 2021 rules, the Kurultai's, D'Hondt and Sainte-Lague"
+	@$(BIN)/saylau compare examples/kz-mazhilis-2023.json \
+		--rulebooks kz.mazhilis@2023-03-19 kz.mazhilis@2021-01-10 kz.kurultai \
+		--methods dhondt sainte-lague --seats 69 --threshold 5%
 
 ## test: install what tests need, lint, type-check, run the whole suite
 test: $(TEST_STAMP)

@@ -206,7 +206,11 @@ class ConstituencyElection:
                 Question(
                     "constituencies_missing",
                     self.tier.name,
-                    f"{given} constituencies with {seats_given} seats are given"
+                    (
+                        f"{given} constituencies with {seats_given} seats are given"
+                        if given != 1
+                        else f"1 constituency with {seats_given} seats is given"
+                    )
                     + (f" of {self.constituencies}" if self.constituencies else "")
                     + (f" ({self.house} seats)" if self.house else "")
                     + ": the seats cover those constituencies only",

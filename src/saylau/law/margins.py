@@ -27,7 +27,7 @@ the admitted lists and their votes are taken as the count found them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import isqrt
 from typing import Any
@@ -69,6 +69,7 @@ class LastSeat:
     detail: str
     gap: Fraction | None = None
     tied: bool = False
+    unit: str = "votes"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,13 +82,14 @@ class LastSeat:
             "detail": self.detail,
             "gap": exact_json(self.gap) if self.gap is not None else None,
             "tied": self.tied,
+            "unit": self.unit,
         }
 
     def explain(self) -> str:
         needed = (
             "the seat is tied"
             if self.tied
-            else f"{self.runner_up} needed {self.votes_needed:,} more votes to take it"
+            else f"{self.runner_up} needed {self.votes_needed:,} more {self.unit} to take it"
             if self.votes_needed is not None
             else f"no number of votes wins {self.runner_up} a seat"
         )
@@ -277,7 +279,7 @@ def last_seats(composition: Composition, ballots: Ballots) -> list[LastSeat]:
         found = last_seat(
             states.name, states.method, dict(ballots.populations), house, min_seats=states.min_seats
         )
-        return [found] if found else []
+        return [replace(found, unit="people")] if found else []
     return []
 
 
