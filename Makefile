@@ -31,6 +31,10 @@ demo: $(STAMP)
 	@$(BIN)/saylau count $(DEMO) --body mazhilis --out build/kz-2023-results.json --quiet
 	@$(BIN)/saylau report $(DEMO) -o build/kz-2023-report.html --quiet
 	@echo "== The report is at build/kz-2023-report.html; the results are in build/kz-2023-results.json"
+	@echo "== What-if: the official 2023 list votes under the 2021 rules, the Kurultai's, D'Hondt, Sainte-Lague"
+	@$(BIN)/saylau compare examples/kz-mazhilis-2023.json \
+		--rulebooks kz.mazhilis@2023-03-19 kz.mazhilis@2021-01-10 kz.kurultai \
+		--methods dhondt sainte-lague --seats 69 --threshold 5%
 
 ## test: install what tests need, lint, type-check, run the whole suite
 test: $(TEST_STAMP)

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperCommand
 from typer.exceptions import TyperException
 
 from saylau.count.ballots_json import read_election
@@ -31,12 +32,13 @@ from saylau.count.tally import Progress as CountProgress
 from saylau.count.votes_csv import read_votes_csv
 from saylau.law.ballots import BallotError, Base, ListVotes, Party
 from saylau.law.methods import METHOD_NAMES, AllocationInputError, method_by_name
-from saylau.law.numbers import percent_text
+from saylau.law.numbers import decimal_text, percent_text
 from saylau.law.results import Result, add_seats
 from saylau.law.rulebooks import REGISTRY, Rulebook, RulebookNotFound
 from saylau.law.thresholds import Share
 from saylau.law.tiers import ListTier, TierResult
 from saylau.law.ties import EARLIER_REGISTRATION, REPORT_TIES, TieRule
+from saylau.law.whatif import Run, run_method, run_rulebook
 from saylau.publish.results import (
     checks_json,
     code_summary,
@@ -607,6 +609,191 @@ def write_json(path: Path, document: Any) -> None:
     temporary = path.with_name(f".{path.name}.partial")
     temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     temporary.replace(path)
+
+
+# --- compare ------------------------------------------------------------------------------
+
+
+class ManyValues(TyperCommand):
+    """Lets ``--rulebooks A B C`` and ``--methods x y`` take several words each: the words after
+    the option, up to the next option, are its values (``--rulebooks A --rulebooks B`` works
+    too). The input file therefore comes before them."""
+
+    GREEDY = ("--rulebooks", "--methods")
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        current: str | None = None
+        taken = 0
+        for index, word in enumerate(args):
+            if word == "--":
+                rewritten.extend(args[index:])
+                break
+            if word in self.GREEDY:
+                if current is not None and taken == 0:
+                    rewritten.append(current)
+                current, taken = word, 0
+                continue
+            if word.startswith("-") and word != "-":
+                if current is not None and taken == 0:
+                    rewritten.append(current)
+                current = None
+                rewritten.append(word)
+                continue
+            if current is not None:
+                rewritten.extend([current, word])
+                taken += 1
+            else:
+                rewritten.append(word)
+        else:
+            if current is not None and taken == 0:
+                rewritten.append(current)
+        return list(super().parse_args(ctx, rewritten))
+
+
+class ThresholdBase(StrEnum):
+    lists = "lists"
+    lists_and_against_all = "lists-and-against-all"
+    valid = "valid"
+    ballots_cast = "ballots-cast"
+
+    @property
+    def base(self) -> Base:
+        return {
+            "lists": Base.OPTIONS,
+            "lists-and-against-all": Base.OPTIONS_AND_AGAINST_ALL,
+            "valid": Base.VALID,
+            "ballots-cast": Base.BALLOTS_CAST,
+        }[self.value]
+
+
+@app.command(cls=ManyValues)
+def compare(
+    input_file: Annotated[
+        Path, typer.Argument(help="election totals as JSON (docs/elect-input.md); comes first")
+    ],
+    rulebooks: Annotated[
+        list[str] | None,
+        typer.Option("--rulebooks", help="rulebooks to count by, e.g. kz.mazhilis@2021-01-10"),
+    ] = None,
+    methods: Annotated[
+        list[str] | None,
+        typer.Option("--methods", help=f"methods to count by: {', '.join(METHOD_NAMES)}"),
+    ] = None,
+    seats: Annotated[
+        int | None, typer.Option(help="seats for --methods (default: list_seats in the file)")
+    ] = None,
+    threshold: Annotated[str | None, typer.Option(help="threshold for --methods, e.g. 5%")] = None,
+    threshold_base: Annotated[
+        ThresholdBase, typer.Option(help="what the --methods threshold is a share of")
+    ] = ThresholdBase.lists_and_against_all,
+    more_than: Annotated[
+        bool, typer.Option("--more-than", help="the threshold means 'more than X'")
+    ] = False,
+    first_divisor: Annotated[
+        str | None, typer.Option(help="first divisor of modified-sainte-lague (default 1.4)")
+    ] = None,
+    min_seats: Annotated[int, typer.Option(help="seats every list gets first (--methods)")] = 0,
+    output: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Count the same votes under several rulebooks or methods, side by side.
+
+    Shows each run's seats, the Gallagher and Loosemore-Hanby indices, the effective number
+    of parties by votes and by seats, and the last seat with the votes that would have moved
+    it (docs/compare.md).
+    """
+
+    def run() -> None:
+        if not rulebooks and not methods:
+            fail("compare: name at least one rulebook (--rulebooks) or method (--methods)")
+        if seats is not None and not 1 <= seats <= MAX_SEATS:
+            fail(f"--seats: expected a whole number from 1 to {MAX_SEATS:,}, got {seats}")
+        if min_seats < 0:
+            fail(f"--min-seats: expected 0 or more, got {min_seats}")
+        if not methods and (seats is not None or threshold or first_divisor or min_seats):
+            fail("--seats, --threshold, --first-divisor and --min-seats apply to --methods only")
+        ballots, lots, _ = read_election(input_file)
+        runs: list[Run] = []
+        for reference in rulebooks or []:
+            runs.append(run_rulebook(reference, REGISTRY.find(reference), ballots, lots))
+        rule = (
+            Share(
+                parse_share(threshold, "--threshold"),
+                threshold_base.base,
+                inclusive=not more_than,
+            )
+            if threshold
+            else None
+        )
+        divisor = parse_divisor(first_divisor) if first_divisor else None
+        if divisor is not None and "modified-sainte-lague" not in (methods or []):
+            fail("--first-divisor applies to --methods modified-sainte-lague only")
+        house = seats if seats is not None else ballots.list_seats
+        for name in methods or []:
+            method = method_by_name(name, first_divisor=divisor)
+            runs.append(run_method(name, method, ballots, house, rule, min_seats))
+        if output is Format.json:
+            emit_json(comparison_json(input_file, runs))
+        else:
+            print_comparison(runs)
+        if any(run.result.questions for run in runs):
+            raise typer.Exit(EXIT_OPEN)
+
+    guarded(run, input_file)
+
+
+def comparison_json(input_file: Path, runs: list[Run]) -> dict[str, Any]:
+    votes = runs[0].votes if runs else {}
+    return {"input": str(input_file), "votes": votes, "runs": [run.to_json() for run in runs]}
+
+
+def print_comparison(runs: list[Run]) -> None:
+    votes = runs[0].votes
+    total = sum(votes.values())
+    table = Table(title="Seats side by side")
+    table.add_column("party")
+    table.add_column("votes", justify="right")
+    table.add_column("share", justify="right")
+    for run in runs:
+        seats = sum(run.result.seats.values())
+        table.add_column(f"{run.label}\n{seats} seats", justify="right")
+    named = sorted(votes, key=lambda name: -votes[name])
+    extra = [n for run in runs for n in run.result.seats if n not in votes]
+    for name in [*named, *dict.fromkeys(extra)]:
+        shown = f"{votes[name]:,}" if name in votes else "-"
+        share = percent_text(votes[name], total) if name in votes else "-"
+        table.add_row(name, shown, share, *(str(run.result.seats.get(name, 0)) for run in runs))
+    table.add_section()
+
+    def row(label: str, cell: Callable[[Run], str]) -> None:
+        table.add_row(label, "", "", *(cell(run) for run in runs))
+
+    row("Gallagher", lambda r: r.indices.gallagher.text() if r.indices else "n/a")
+    row(
+        "Loosemore-Hanby",
+        lambda r: decimal_text(r.indices.loosemore_hanby) if r.indices else "n/a",
+    )
+    row("ENP votes", lambda r: decimal_text(r.indices.enp_votes) if r.indices else "n/a")
+    row("ENP seats", lambda r: decimal_text(r.indices.enp_seats) if r.indices else "n/a")
+    row("last seat", lambda r: r.last.winner if r.last else "n/a")
+    row(
+        "votes to move it",
+        lambda r: (
+            "tied"
+            if r.last and r.last.tied
+            else f"{r.last.runner_up} +{r.last.votes_needed:,}"
+            if r.last and r.last.votes_needed is not None
+            else "n/a"
+        ),
+    )
+    wide = Console(highlight=False, soft_wrap=True, width=max(out.width, 48 + 26 * len(runs)))
+    wide.print(table)  # as wide as the runs need: a squeezed column would hide the numbers
+    for run in runs:
+        if run.last:
+            out.print(f"{run.label}: {run.last.explain()}", markup=False)
+        for question in run.result.questions:
+            out.print(f"[bold red]OPEN ({question.code})[/] {run.label}: ", end="")
+            out.print(f"{question.contest}: {question.text}", markup=False)
 
 
 def main() -> None:

@@ -6,10 +6,13 @@ The document (see ``docs/elect-input.md`` and ``examples/``)::
       "description": "...", "source": "...",
       "list_seats": 17,            # only where the rulebook leaves the size open
       "round": 1,                  # 2 for a runoff
-      "lists": {"against_all": 0, "invalid": 0,
+      "lists": {"against_all": 0, "invalid": 0, "blank": 0, "participants": null,
+                "agreements": [["...", "..."]],
                 "parties": [{"name": "...", "votes": 0, "registration": 1, "candidates": 80}]},
-      "contests": [{"name": "...", "against_all": 0, "invalid": 0, "electors": null,
+      "contests": [{"name": "...", "against_all": 0, "invalid": 0, "blank": 0, "electors": null,
                     "candidates": [{"name": "...", "party": "...", "votes": 0}]}],
+      "constituencies": [{"name": "...", "seats": 37, "lists": {...as above...}}],
+      "populations": {"<state>": 0},
       "referendum": {"question": "...", "eligible": 0, "participated": 0, "yes": 0, "no": 0,
                      "invalid": 0, "constitutional": false,
                      "regions": [{"name": "...", "participated": 0, "yes": 0}]},
@@ -36,6 +39,7 @@ from saylau.law.ballots import (
     BallotError,
     Ballots,
     Candidate,
+    Constituency,
     ContestVotes,
     DistrictWinner,
     ListVotes,
@@ -67,6 +71,9 @@ class ListsIn(_Model):
     against_all: Count = 0
     invalid: Count = 0
     unlisted: Count = 0
+    blank: Count = 0
+    participants: Count | None = None
+    agreements: list[tuple[Name, Name]] = []
 
 
 class DistrictWinIn(_Model):
@@ -97,6 +104,7 @@ class ContestIn(_Model):
     against_all: Count = 0
     invalid: Count = 0
     electors: Count | None = None
+    blank: Count = 0
 
 
 class RegionIn(_Model):
@@ -121,6 +129,12 @@ class LotsIn(_Model):
     record: Name
 
 
+class ConstituencyIn(_Model):
+    name: Name
+    seats: Annotated[StrictInt, Field(ge=1)]
+    lists: ListsIn
+
+
 class ElectionIn(_Model):
     description: str = ""
     source: str | list[str] = ""
@@ -132,10 +146,20 @@ class ElectionIn(_Model):
     referendum: ReferendumIn | None = None
     lots: dict[str, LotsIn] = {}
     regions: list[RegionListsIn] = []
+    constituencies: list[ConstituencyIn] = []
+    populations: dict[Name, Count] | None = None
 
 
 def _list_votes(
-    parties: list[PartyIn], against_all: int, invalid: int, unlisted: int, independents: int = 0
+    parties: list[PartyIn],
+    against_all: int,
+    invalid: int,
+    unlisted: int,
+    independents: int = 0,
+    *,
+    blank: int = 0,
+    participants: int | None = None,
+    agreements: tuple[tuple[str, str], ...] = (),
 ) -> ListVotes:
     wins = {p.name: p.district_seats for p in parties if p.district_seats}
     if independents:
@@ -147,6 +171,9 @@ def _list_votes(
         parties={p.name: Party(p.name, p.registration, p.candidates) for p in parties},
         district_wins=wins,
         unlisted=unlisted,
+        blank=blank,
+        participants=participants,
+        agreements=agreements,
     )
 
 
@@ -227,6 +254,9 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                 model.lists.against_all,
                 model.lists.invalid,
                 model.lists.unlisted,
+                blank=model.lists.blank,
+                participants=model.lists.participants,
+                agreements=tuple(model.lists.agreements),
             )
             if model.lists
             else None,
@@ -237,6 +267,7 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                     c.against_all,
                     c.invalid,
                     c.electors,
+                    c.blank,
                 )
                 for c in model.contests
             ),
@@ -265,11 +296,50 @@ def parse_election(document: object, file: str) -> tuple[Ballots, dict[str, Lots
                 )
                 for r in model.regions
             ),
+            constituencies=_constituencies(model.constituencies, file),
+            populations=dict(model.populations) if model.populations is not None else None,
         )
         lots = {name: Lots(tuple(entry.order), entry.record) for name, entry in model.lots.items()}
     except (BallotError, TieInputError) as invalid:
         raise InputError(file, "", "", str(invalid)) from None
     return ballots, lots, model
+
+
+def _constituency_lists(lists: ListsIn, where: str, file: str) -> ListVotes:
+    """One constituency's list votes, with its errors located at ``where``."""
+    names = [party.name for party in lists.parties]
+    for index, name in enumerate(names):
+        if names.index(name) != index:
+            raise InputError(
+                file, f"{where}.parties[{index}]", "name", f"{name!r} appears twice in {where}"
+            )
+    try:
+        return _list_votes(
+            lists.parties,
+            lists.against_all,
+            lists.invalid,
+            lists.unlisted,
+            blank=lists.blank,
+            participants=lists.participants,
+            agreements=tuple(lists.agreements),
+        )
+    except BallotError as invalid:
+        raise InputError(file, where, "", str(invalid)) from None
+
+
+def _constituencies(places: list[ConstituencyIn], file: str) -> tuple[Constituency, ...]:
+    """Constituencies with their seats and list votes; errors name the constituency."""
+    built: list[Constituency] = []
+    for index, place in enumerate(places):
+        where = f"constituencies[{index}]"
+        if any(other.name == place.name for other in places[:index]):
+            raise InputError(file, where, "name", f"{place.name!r} appears twice")
+        built.append(
+            Constituency(
+                place.name, place.seats, _constituency_lists(place.lists, f"{where}.lists", file)
+            )
+        )
+    return tuple(built)
 
 
 class DuplicateKeyError(ValueError):

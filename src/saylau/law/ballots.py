@@ -26,6 +26,8 @@ class Base(Enum):
     OPTIONS = "votes for the {}"
     OPTIONS_AND_AGAINST_ALL = "votes for the {} and 'against all'"
     BALLOTS_CAST = "ballots cast"
+    VALID = "valid votes (the {}, 'against all' and blank ballots)"
+    PARTICIPANTS = "voters who took part"
 
     def describe(self, options: str) -> str:
         """The base in words, e.g. ``votes for the lists and 'against all'``."""
@@ -45,10 +47,15 @@ class Party:
 class ListVotes:
     """Votes in a party-list contest.
 
-    ``invalid`` are ballots found in the boxes that count for nothing; ballots cast are the
-    votes for lists, against all, and invalid ballots together. ``district_wins`` serves
-    thresholds with a district path (e.g. three constituency seats). ``unlisted`` are votes for
-    lists that are not itemised (each too small for any seat); they count in every base.
+    ``unlisted`` are votes for lists that are not itemised (each too small for any seat); they
+    count in every base. ``invalid`` are ballots found in the boxes that count for nothing;
+    ``blank`` are valid
+    ballots marked for nobody (Spain counts them in the threshold base); ballots cast are the
+    votes for lists, against all, blank and invalid ballots together. ``participants`` is the
+    number of voters who took part as the protocol records it, where the law takes a share of
+    it (Russia); it may exceed the ballots shown when lists are left out of the input.
+    ``agreements`` are surplus-vote agreements between two lists (Israel). ``district_wins``
+    serves thresholds with a district path (e.g. three constituency seats).
     """
 
     votes: Mapping[str, int]
@@ -57,6 +64,9 @@ class ListVotes:
     parties: Mapping[str, Party] = field(default_factory=dict)
     district_wins: Mapping[str, int] = field(default_factory=dict)
     unlisted: int = 0
+    blank: int = 0
+    participants: int | None = None
+    agreements: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         for name, count in self.votes.items():
@@ -66,9 +76,28 @@ class ListVotes:
         _check_count("votes for lists not itemised", self.unlisted)
         _check_count("votes against all", self.against_all)
         _check_count("invalid ballots", self.invalid)
+        _check_count("blank ballots", self.blank)
         unknown = set(self.parties) - set(self.votes)
         if unknown:
             raise BallotError(f"party details given for lists with no votes: {sorted(unknown)}")
+        if self.participants is not None:
+            _check_count("voters who took part", self.participants)
+            cast = self.base(Base.BALLOTS_CAST)
+            if self.participants < cast:
+                raise BallotError(
+                    f"{self.participants:,} voters took part but the ballots shown add up to"
+                    f" {cast:,}"
+                )
+        paired: list[str] = []
+        for pair in self.agreements:
+            if len(pair) != 2 or pair[0] == pair[1]:
+                raise BallotError(f"a surplus agreement joins two different lists, got {pair!r}")
+            for name in pair:
+                if name not in self.votes:
+                    raise BallotError(f"surplus agreement names {name!r}, which is no list")
+                if name in paired:
+                    raise BallotError(f"{name!r} is in more than one surplus agreement")
+                paired.append(name)
 
     def base(self, base: Base) -> int:
         lists = sum(self.votes.values()) + self.unlisted
@@ -76,7 +105,12 @@ class ListVotes:
             return lists
         if base is Base.OPTIONS_AND_AGAINST_ALL:
             return lists + self.against_all
-        return lists + self.against_all + self.invalid
+        if base is Base.VALID:
+            return lists + self.against_all + self.blank
+        cast = lists + self.against_all + self.blank + self.invalid
+        if base is Base.PARTICIPANTS and self.participants is not None:
+            return self.participants
+        return cast
 
     @property
     def registration(self) -> dict[str, int]:
@@ -112,7 +146,8 @@ class ContestVotes:
     """A single-winner contest: a district, an office, or one Senate seat.
 
     ``electors`` is the number of electors entitled to vote where the voters are electors
-    (the Senate); ``invalid`` counts ballots that count for nothing.
+    (the Senate); ``invalid`` counts ballots that count for nothing; ``blank`` ballots marked
+    for nobody (France records them apart from the null ones).
     """
 
     name: str
@@ -120,6 +155,7 @@ class ContestVotes:
     against_all: int = 0
     invalid: int = 0
     electors: int | None = None
+    blank: int = 0
 
     def __post_init__(self) -> None:
         names = [candidate.name for candidate in self.candidates]
@@ -127,6 +163,7 @@ class ContestVotes:
             raise BallotError(f"contest {self.name!r} names a candidate twice")
         _check_count(f"votes against all in {self.name!r}", self.against_all)
         _check_count(f"invalid ballots in {self.name!r}", self.invalid)
+        _check_count(f"blank ballots in {self.name!r}", self.blank)
 
     @property
     def votes(self) -> dict[str, int]:
@@ -138,7 +175,9 @@ class ContestVotes:
             return candidates
         if base is Base.OPTIONS_AND_AGAINST_ALL:
             return candidates + self.against_all
-        return candidates + self.against_all + self.invalid
+        if base is Base.VALID:
+            return candidates + self.against_all + self.blank
+        return candidates + self.against_all + self.blank + self.invalid
 
 
 class ReferendumBase(Enum):
@@ -258,11 +297,30 @@ def party_of_winner(district: DistrictWinner) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Constituency:
+    """One multi-member constituency: its seats and its list votes (a Spanish province, a
+    Norwegian county)."""
+
+    name: str
+    seats: int
+    lists: ListVotes
+
+    def __post_init__(self) -> None:
+        if type(self.seats) is not int or self.seats < 1:
+            raise BallotError(
+                f"constituency {self.name!r}: seats must be a whole number of at least 1,"
+                f" got {self.seats!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class Ballots:
     """Everything one election's rulebook may count. Unused parts stay empty.
 
     In a partial count, ``awaited`` names the contests with no returns yet: they count towards
     the number of contests the law expects, and each stays an open question.
+    ``constituencies`` serve rulebooks that share seats list by list in many constituencies;
+    ``populations`` serve apportionment (US House seats among the states).
     """
 
     lists: ListVotes | None = None
@@ -273,6 +331,8 @@ class Ballots:
     regions: tuple[RegionVotes, ...] = ()
     awaited: tuple[str, ...] = ()
     """Contests whose returns are not in yet (a partial count): named, never decided."""
+    constituencies: tuple[Constituency, ...] = ()
+    populations: Mapping[str, int] | None = None
 
     def __post_init__(self) -> None:
         names = [contest.name for contest in self.contests]
@@ -281,6 +341,11 @@ class Ballots:
         regions = [region.name for region in self.regions]
         if len(set(regions)) != len(regions):
             raise BallotError("two regions have the same name")
+        places = [constituency.name for constituency in self.constituencies]
+        if len(set(places)) != len(places):
+            raise BallotError("two constituencies have the same name")
+        for name, count in (self.populations or {}).items():
+            _check_count(f"population of {name!r}", count)
         if self.list_seats is not None and (
             type(self.list_seats) is not int or self.list_seats < 1
         ):
@@ -299,6 +364,7 @@ __all__ = [
     "Ballots",
     "Base",
     "Candidate",
+    "Constituency",
     "ContestVotes",
     "DistrictWinner",
     "ListVotes",

@@ -7,7 +7,11 @@
 - :class:`ReferendumElection`: validity and adoption of a question;
 - :class:`CompensatoryElection`: mixed-member proportional (New Zealand);
 - :class:`LevelledRegionsElection`, :class:`CoveredDistrictsElection`: the Bundestag under the
-  2020 and the 2023 law (:mod:`saylau.law.federal`).
+  2020 and the 2023 law (:mod:`saylau.law.federal`);
+- :class:`ConstituencyElection`: list seats shared in each of many constituencies (Spain,
+  Norway's county seats);
+- :class:`AgreementListElection`: one list tier with surplus-vote agreements (Israel);
+- :class:`ApportionmentElection`: seats shared among states by population (the US House).
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from saylau.law.ballots import BallotError, Ballots
+from saylau.law.ballots import BallotError, Ballots, ListVotes
+from saylau.law.citation import Citation
 from saylau.law.federal import CoveredDistricts, LevelledRegions, RegionalOutcome
 from saylau.law.majority import Referendum
 from saylau.law.results import Question, Result, add_seats
-from saylau.law.tiers import Compensatory, DistrictTier, ListTier, TierResult
+from saylau.law.tiers import AgreementListTier, Compensatory, DistrictTier, ListTier, TierResult
 from saylau.law.ties import Lots
-from saylau.law.trail import LazyTrail, Trail
+from saylau.law.trail import LazyTrail, SeatsTotal, Step, TierHeading, Trail
 
 LotsByContest = Mapping[str, Lots]
 
@@ -219,6 +224,116 @@ def _regional(rulebook: str, outcome: RegionalOutcome) -> Result:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ConstituencyElection:
+    """List seats shared in each constituency by the same rule; a party's seats are the sum.
+
+    ``tier`` is the rule of one constituency (its ``seats`` left open: each constituency
+    brings its own). ``house`` and ``constituencies`` are the statutory totals: a return with
+    fewer constituencies is counted, and the result says that the rest is missing; more is an
+    error.
+    """
+
+    tier: ListTier
+    house: int | None = None
+    constituencies: int | None = None
+    citation: Citation | None = None
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if not ballots.constituencies:
+            raise BallotError(f"{self.tier.name}: the ballots have no constituencies")
+        given = len(ballots.constituencies)
+        seats_given = sum(place.seats for place in ballots.constituencies)
+        if self.constituencies is not None and given > self.constituencies:
+            raise BallotError(
+                f"{self.tier.name}: the law has {self.constituencies} constituencies,"
+                f" the ballots give {given}"
+            )
+        if self.house is not None and seats_given > self.house:
+            raise BallotError(
+                f"{self.tier.name}: the constituencies add up to {seats_given} seats, more than"
+                f" the {self.house} the law fixes"
+            )
+        steps: list[Step] = [
+            TierHeading(
+                self.tier.name, f"{given} constituencies, {seats_given} seats", self.citation
+            )
+        ]
+        seats: dict[str, int] = {}
+        questions: list[Question] = []
+        for place in ballots.constituencies:
+            part = replace(self.tier, name=place.name).run(
+                place.lists, place.seats, lots.get(place.name)
+            )
+            steps.extend(part.steps)
+            questions.extend(part.questions)
+            seats = add_seats(seats, part.seats)
+        steps.append(SeatsTotal(f"{self.tier.name}: seats by party", dict(seats)))
+        short = (self.constituencies is not None and given < self.constituencies) or (
+            self.house is not None and seats_given < self.house
+        )
+        if short:
+            questions.append(
+                Question(
+                    "constituencies_missing",
+                    self.tier.name,
+                    (
+                        f"{given} constituencies with {seats_given} seats are given"
+                        if given != 1
+                        else f"1 constituency with {seats_given} seats is given"
+                    )
+                    + (f" of {self.constituencies}" if self.constituencies else "")
+                    + (f" ({self.house} seats)" if self.house else "")
+                    + ": the seats cover those constituencies only",
+                    seats=(self.house or seats_given) - seats_given,
+                )
+            )
+        return Result(
+            rulebook=rulebook,
+            seats=seats,
+            tiers={self.tier.name: dict(seats)},
+            questions=tuple(questions),
+            trail=Trail(steps),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementListElection:
+    """Seats by party lists only, with surplus-vote agreements between pairs of lists."""
+
+    tier: AgreementListTier
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if ballots.lists is None:
+            raise BallotError(f"{self.tier.name}: the ballots have no list votes")
+        part = self.tier.run(ballots.lists, ballots.list_seats, lots.get(self.tier.name))
+        return _result(rulebook, [part], dict(part.seats))
+
+
+@dataclass(frozen=True, slots=True)
+class ApportionmentElection:
+    """Seats shared among states by their populations (the US House of Representatives).
+
+    The tier's method and minimum of seats do the work; populations stand where votes would.
+    """
+
+    tier: ListTier
+    states: int | None = None
+
+    def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
+        if ballots.populations is None:
+            raise BallotError(f"{self.tier.name}: the ballots have no populations")
+        if self.states is not None and len(ballots.populations) != self.states:
+            raise BallotError(
+                f"{self.tier.name}: expected the populations of {self.states} states,"
+                f" got {len(ballots.populations)}"
+            )
+        part = self.tier.run(
+            ListVotes(dict(ballots.populations)), ballots.list_seats, lots.get(self.tier.name)
+        )
+        return _result(rulebook, [part], dict(part.seats))
+
+
 Composition = (
     ListElection
     | ParallelElection
@@ -227,6 +342,9 @@ Composition = (
     | CompensatoryElection
     | LevelledRegionsElection
     | CoveredDistrictsElection
+    | ConstituencyElection
+    | AgreementListElection
+    | ApportionmentElection
 )
 
 
@@ -242,5 +360,7 @@ def tier_names(composition: Composition) -> list[str]:
         districts = [composition.districts.name] if composition.districts else []
         return [composition.tier.name, *districts]
     if isinstance(composition, LevelledRegionsElection | CoveredDistrictsElection):
+        return [composition.tier.name]
+    if isinstance(composition, AgreementListElection | ApportionmentElection):
         return [composition.tier.name]
     return []

@@ -23,6 +23,8 @@ from saylau.law.thresholds import Threshold, admit
 from saylau.law.ties import REPORT_TIES, Lots, TieContext, TieRule
 from saylau.law.trail import (
     AdmittedByRule,
+    AgreementLapsed,
+    AgreementPooled,
     Leveling,
     Overhang,
     SeatGuaranteed,
@@ -366,3 +368,123 @@ def _count_at_or_above(method: DivisorMethod, votes: int, bound: tuple[int, Frac
         else:
             high = middle
     return low + 1
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementListTier:
+    """A list tier in which two lists may pool their votes by a surplus-vote agreement (Israel).
+
+    1. Lists below the threshold take no part; an agreement with such a list lapses.
+    2. Each pair whose two lists both passed takes part in the allocation as one option with
+       their votes added up; every other admitted list takes part alone.
+    3. ``method`` (a divisor method) shares the house among these options.
+    4. A pair's seats are shared between its two lists by the same method.
+
+    With D'Hondt this is the Israeli "Bader-Ofer" count: one seat per whole general quota,
+    then each remaining seat to the highest ``votes / (seats + 1)``; D'Hondt gives exactly the
+    same seats, because it never gives an option fewer seats than its whole quotas.
+    """
+
+    name: str
+    method: DivisorMethod
+    threshold: Threshold | None
+    seats: int | None = None
+    tie_rule: TieRule = REPORT_TIES
+    citation: Citation | None = None
+    agreement_citation: Citation | None = None
+
+    def run(
+        self, votes: ListVotes, seats: int | None = None, lots: Lots | None = None
+    ) -> TierResult:
+        if self.seats is not None and seats is not None and seats != self.seats:
+            raise BallotError(
+                f"{self.name}: the law fixes {self.seats} seats; the ballots ask for {seats}"
+                " (remove list_seats)"
+            )
+        house = seats if seats is not None else self.seats
+        if house is None:
+            raise BallotError(f"{self.name}: the number of seats is not given (add list_seats)")
+        steps: list[Step] = [
+            TierHeading(self.name, f"{house} seats, {self.method.name}", self.citation)
+        ]
+        admitted, threshold_steps = admit(self.threshold, votes)
+        steps.extend(threshold_steps)
+        if not admitted:
+            question = Question(
+                "no_list_admitted", self.name, "no list reached the threshold; no seats allocated"
+            )
+            return TierResult(self.name, {}, questions=(question,), steps=tuple(steps))
+        units, pairs, pool_steps = self._pool(votes, admitted)
+        steps.extend(pool_steps)
+        allocation = self.method.allocate(
+            units, house, tie_rule=self.tie_rule, registration=votes.registration, lots=lots
+        )
+        steps.extend(allocation.trail)
+        seats_by_list = {name: allocation.seats.get(name, 0) for name in votes.votes}
+        questions = list(_tie_question(self.name, allocation))
+        for unit, (first, second) in pairs.items():
+            won = allocation.seats.get(unit, 0)
+            seats_by_list[first] = seats_by_list[second] = 0
+            if won == 0:
+                continue
+            steps.append(
+                TierHeading(
+                    unit,
+                    f"{won} seats shared between the two lists by {self.method.name}",
+                    self.agreement_citation,
+                )
+            )
+            split = self.method.allocate(
+                {first: votes.votes[first], second: votes.votes[second]},
+                won,
+                tie_rule=self.tie_rule,
+                registration=votes.registration,
+                lots=lots,
+            )
+            steps.extend(split.trail)
+            seats_by_list[first] = split.seats.get(first, 0)
+            seats_by_list[second] = split.seats.get(second, 0)
+            questions.extend(_tie_question(unit, split))
+        steps.append(SeatsTotal(f"{self.name}: seats by list", dict(seats_by_list)))
+        return TierResult(
+            self.name,
+            seats_by_list,
+            questions=tuple(questions),
+            steps=tuple(steps),
+            allocation=allocation,
+        )
+
+    def options(self, votes: ListVotes) -> dict[str, int]:
+        """The options the allocation shares the house among: admitted lists alone, pairs
+        with an agreement pooled (named ``"A + B"``)."""
+        admitted, _ = admit(self.threshold, votes)
+        return self._pool(votes, admitted)[0]
+
+    def _pool(
+        self, votes: ListVotes, admitted: list[str]
+    ) -> tuple[dict[str, int], dict[str, tuple[str, str]], list[Step]]:
+        steps: list[Step] = []
+        pairs: dict[str, tuple[str, str]] = {}
+        for first, second in votes.agreements:
+            missing = [name for name in (first, second) if name not in admitted]
+            if missing:
+                steps.append(
+                    AgreementLapsed(
+                        first,
+                        second,
+                        f"{' and '.join(missing)} did not pass the threshold",
+                        self.agreement_citation,
+                    )
+                )
+                continue
+            unit = f"{first} + {second}"
+            if unit in votes.votes:
+                raise BallotError(f"{unit!r} is both a list and the name of a surplus agreement")
+            pooled = votes.votes[first] + votes.votes[second]
+            steps.append(AgreementPooled(first, second, pooled, self.agreement_citation))
+            pairs[unit] = (first, second)
+        paired = {name for pair in pairs.values() for name in pair}
+        units = {name: votes.votes[name] for name in admitted if name not in paired}
+        for unit, (first, second) in pairs.items():
+            units[unit] = votes.votes[first] + votes.votes[second]
+        return units, pairs, steps

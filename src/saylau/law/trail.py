@@ -507,6 +507,40 @@ class NotCovered(Step):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class AgreementPooled(Step):
+    """Two lists with a surplus-vote agreement take part in the allocation as one."""
+
+    kind: ClassVar[str] = "agreement_pooled"
+    first: str
+    second: str
+    votes: int
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        return (
+            f"{self.first} + {self.second}: surplus-vote agreement, {self.votes:,} votes"
+            f" pooled for the allocation{_cite(self.citation)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementLapsed(Step):
+    """A surplus-vote agreement has no effect: a list in it did not pass the threshold."""
+
+    kind: ClassVar[str] = "agreement_lapsed"
+    first: str
+    second: str
+    reason: str
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        return (
+            f"{self.first} + {self.second}: surplus-vote agreement lapses, {self.reason}"
+            f"{_cite(self.citation)}"
+        )
+
+
 class Trail(Sequence[Step]):
     """An ordered, immutable record of steps. Renders as text and as JSON."""
 

@@ -72,6 +72,7 @@ class Rulebook:
         tier name; lots for a contest or tier that does not exist are refused."""
         lots = lots or {}
         known = {contest.name for contest in ballots.contests} | set(tier_names(self.composition))
+        known |= {place.name for place in ballots.constituencies}
         unknown = sorted(set(lots) - known)
         if unknown:
             raise BallotError(
