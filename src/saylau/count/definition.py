@@ -272,14 +272,19 @@ def _located(source: str, error: ValidationError) -> InputError:
 def parse_definition(text: str, source: str) -> Election:
     """Parse and check a definition document; any problem is an :class:`InputError`."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            source, f"line {error.lineno}, column {error.colno}", "", f"not JSON: {error.msg}"
-        ) from None
-    try:
-        file = ElectionFile.model_validate(document)
+        file = ElectionFile.model_validate_json(text)
     except ValidationError as error:
+        first = error.errors()[0]
+        if first["type"] == "json_invalid":
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as problem:
+                raise InputError(
+                    source,
+                    f"line {problem.lineno}, column {problem.colno}",
+                    "",
+                    f"not JSON: {problem.msg}",
+                ) from None
         raise _located(source, error) from None
     return compile_definition(file, source)
 

@@ -385,19 +385,19 @@ def _integers(
         return out
     frame = pl.DataFrame([raw.columns[name] for name in present])
     numbers: list[pl.Expr] = []
-    blanks: list[pl.Expr] = []
-    bads: list[pl.Expr] = []
+    states: list[pl.Expr] = []
     for name in present:
         text = pl.col(name).str.strip_chars()
         number = text.cast(pl.Int64, strict=False)
         empty = text.is_null() | (text == "")
         numbers.append(number.fill_null(NOT_REPORTED).alias(name))
-        blanks.append(empty.alias(f"{name} blank"))
-        bads.append((number.is_null() & ~empty).alias(f"{name} bad"))
-    parsed = frame.select(numbers + blanks + bads)
-    values = parsed.select(present).to_numpy()
-    blank = parsed.select([f"{name} blank" for name in present]).to_numpy()
-    bad = parsed.select([f"{name} bad" for name in present]).to_numpy()
+        # 1: blank, 2: not a whole number, 0: a number
+        state = pl.when(empty).then(1).when(number.is_null()).then(2).otherwise(0)
+        states.append(state.cast(pl.Int64).alias(f"{name} state"))
+    parsed = frame.select(numbers + states).to_numpy()
+    values = parsed[:, : len(present)]
+    blank = parsed[:, len(present) :] == 1
+    bad = parsed[:, len(present) :] == 2
     negative = ~blank & ~bad & (values < 0)
     huge = ~blank & ~bad & (values > MAX_FIGURE)
     missing = blank & np.array([name in required for name in present])[None, :]
@@ -439,6 +439,17 @@ def _cell_problems(
     problems.rows(raw, bad[:, j], name, not_a_number)
     problems.rows(raw, negative[:, j], name, out_of_range)
     problems.rows(raw, missing[:, j], name, empty)
+
+
+def _all_texts(raw: _Raw, names: list[str]) -> dict[str, list[str]]:
+    """Text columns, trimmed, in one pass; a missing column is all empty."""
+    present = [name for name in names if name in raw.columns]
+    out = {name: [""] * len(raw.labels) for name in names}
+    if present and len(raw.labels):
+        frame = pl.DataFrame([raw.columns[name] for name in present])
+        trimmed = frame.select(pl.col(name).str.strip_chars().fill_null("") for name in present)
+        out.update({name: trimmed[name].to_list() for name in present})
+    return out
 
 
 def _texts(raw: _Raw, name: str) -> list[str]:
@@ -540,6 +551,7 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
         elif needed.any():
             problems.add(raw.header_where, line, "this ballot-line column is missing")
     problems.raise_if_any()
+    texts = _all_texts(raw, ["entered_by", "entered_at", "correction"])
     return ProtocolTable(
         source=raw.source,
         labels=raw.labels,
@@ -549,9 +561,9 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
         slot=slot,
         values=np.concatenate([counts, matrix], axis=1),
         entry=entry,
-        entered_by=_texts(raw, "entered_by"),
-        entered_at=_texts(raw, "entered_at"),
-        correction=_texts(raw, "correction"),
+        entered_by=texts["entered_by"],
+        entered_at=texts["entered_at"],
+        correction=texts["correction"],
         acknowledged=acknowledged,
     )
 

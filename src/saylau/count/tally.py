@@ -9,7 +9,7 @@ body's result stays provisional until all of its protocols are accepted.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
@@ -142,6 +142,16 @@ class BodyResult:
 
 
 @dataclass(frozen=True, eq=False)
+class _Rolled:
+    """Sums at one level: a row per (contest, unit), ordered by contest."""
+
+    contest: np.ndarray
+    unit: np.ndarray
+    constituency: np.ndarray
+    sums: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class Count:
     """The count of an election: the ledger's review, the totals, and each body's result."""
 
@@ -149,32 +159,33 @@ class Count:
     ledger: Ledger
     review: Review
     lots: Mapping[str, Mapping[str, Lots]]
+    _levels: dict[str, _Rolled] = field(default_factory=dict, repr=False)
 
     @cached_property
     def accepted(self) -> np.ndarray:
         return np.flatnonzero(self.review.accepted)
 
     @cached_property
-    def by_constituency(self) -> np.ndarray:
-        groups = self.election.slot_constituency[self.accepted]
-        return group_sum(
-            groups, self.ledger.values[0][self.accepted], len(self.election.constituencies)
-        )
+    def _by_constituency_all(self) -> np.ndarray:
+        """Every constituency's sums (figures, lines, then protocols and voters in and
+        expected), indexed by the global constituency number."""
+        rolled = self._rolled_up("constituency")
+        out = np.zeros((len(self.election.constituencies), rolled.sums.shape[1]), np.int64)
+        out[rolled.unit] = rolled.sums
+        return out
 
-    @cached_property
+    @property
+    def by_constituency(self) -> np.ndarray:
+        """The accepted protocols' figures and lines, summed by constituency."""
+        width: np.ndarray = self._by_constituency_all[:, : LINES + self.election.max_options]
+        return width
+
+    @property
     def constituency_progress(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Protocols in and expected, voters in and expected, by constituency."""
-        election = self.election
-        voters = election.precinct_voters[election.slot_precinct]
-        size = len(election.constituencies)
-        every = election.slot_constituency
-        taken = every[self.accepted]
-        return (
-            np.bincount(taken, minlength=size).astype(np.int64),
-            np.bincount(every, minlength=size).astype(np.int64),
-            group_count(taken, voters[self.accepted], size),
-            group_count(every, voters, size),
-        )
+        start = LINES + self.election.max_options
+        sums = self._by_constituency_all
+        return sums[:, start], sums[:, start + 1], sums[:, start + 2], sums[:, start + 3]
 
     def contest_progress(self, contest: Contest) -> Progress:
         c = self.election.contest_index[contest.id]
@@ -188,79 +199,137 @@ class Count:
         """The contest's figures by ``nation``, ``region``, ``district``, ``constituency`` or
         ``precinct``; units with no precinct voting on the contest are left out."""
         election = self.election
-        contest = election.file.contests[election.contest_index[contest_id]]
         c = election.contest_index[contest_id]
-        slots = election.contest_slots[c]
+        contest = election.file.contests[c]
         level = str(level)
+        rolled = self._rolled_up(level)
+        first, last = np.searchsorted(rolled.contest, [c, c + 1])
+        units = rolled.unit[first:last]
+        sums = rolled.sums[first:last]
         if level == "constituency":
-            first = int(election.first_constituency[c])
-            groups = election.slot_constituency[slots] - first
-            ids = [k.id for k in contest.constituencies]
-            names = [k.name for k in contest.constituencies]
+            ids = [election.constituencies[u][1].id for u in units]
+            names = [election.constituencies[u][1].name for u in units]
         elif level == "precinct":
-            groups = election.slot_precinct[slots]
-            ids = [p.id for p in election.file.precincts]
-            names = [p.name for p in election.file.precincts]
+            ids = [election.file.precincts[u].id for u in units]
+            names = [election.file.precincts[u].name for u in units]
         else:
-            groups = election.precinct_ancestors[Level(level)][election.slot_precinct[slots]]
-            ids = [u.id for u in election.units]
-            names = [u.name for u in election.units]
-        known = groups >= 0
-        slots, groups = slots[known], groups[known]
-        used, compact = np.unique(groups, return_inverse=True)
-        size = len(used)
-        accepted = self.review.accepted[slots]
-        voters = election.precinct_voters[election.slot_precinct[slots]]
-        values = group_sum(compact[accepted], self.ledger.values[0][slots[accepted]], size)
-        constituency = election.slot_constituency[slots]
+            ids = [election.units[u].id for u in units]
+            names = [election.units[u].name for u in units]
+        width = LINES + election.max_options
+        fields, lines, extra = sums[:, :LINES], sums[:, LINES:width], sums[:, width : width + 4]
         if contest.ballot is BallotKind.LISTS:
             options = tuple(o.name for o in contest.constituencies[0].options)
-            votes, labels = values[:, LINES : LINES + len(options)], [options] * size
+            votes, labels = lines[:, : len(options)], [options] * len(units)
         elif level in ("constituency", "precinct"):
-            where = np.zeros(size, dtype=np.int64)
-            where[compact] = constituency
-            votes = values[:, LINES:]
-            labels = [tuple(o.name for o in election.constituencies[k][1].options) for k in where]
+            votes = lines
+            ballots = rolled.constituency[first:last]
+            labels = [tuple(o.name for o in election.constituencies[k][1].options) for k in ballots]
         else:
-            parties, by_party = self._party_columns(contest)
-            lines = self.ledger.values[0][slots[accepted], LINES:]
-            mapped = by_party[constituency[accepted] - self._constituency_number(contest)]
-            votes = np.zeros((size, len(parties)), dtype=np.int64)
-            for k in range(lines.shape[1]):
-                np.add.at(
-                    votes,
-                    (compact[accepted], mapped[:, k]),
-                    np.where(lines[:, k] > 0, lines[:, k], 0),
-                )
-            labels = [parties] * size
+            parties, columns = self._contest_parties(contest)
+            votes = sums[:, width + 4 :][:, columns]
+            labels = [parties] * len(units)
         return Totals(
             contest=contest,
             level=level,
-            ids=[ids[u] for u in used],
-            names=[names[u] for u in used],
-            fields=values[:, :LINES],
+            ids=ids,
+            names=names,
+            fields=fields,
             votes=votes,
             labels=labels,
-            protocols_in=group_count(compact, accepted.astype(np.int64), size),
-            protocols_expected=group_count(compact, np.ones(len(slots), np.int64), size),
-            voters_in=group_count(compact, np.where(accepted, voters, 0), size),
-            voters_expected=group_count(compact, voters, size),
+            protocols_in=extra[:, 0],
+            protocols_expected=extra[:, 1],
+            voters_in=extra[:, 2],
+            voters_expected=extra[:, 3],
         )
 
-    def _party_columns(self, contest: Contest) -> tuple[tuple[str, ...], np.ndarray]:
-        """The parties of a candidate contest, and for each constituency and ballot line the
-        party column it counts for (lines beyond a ballot point at column 0 and hold 0)."""
+    @cached_property
+    def _per_protocol(self) -> np.ndarray:
+        """One row per expected protocol: its figures and lines if accepted (else 0), then
+        accepted (0/1), expected (1), voters if accepted, voters, then the votes by party
+        (candidate ballots; columns as in ``_parties``)."""
+        election = self.election
+        accepted = self.review.accepted
+        values = self.ledger.values[0]
+        counted = np.where(accepted[:, None] & (values != NOT_REPORTED), values, 0)
+        voters = election.precinct_voters[election.slot_precinct]
+        extra = np.stack(
+            [
+                accepted.astype(np.int64),
+                np.ones_like(voters),
+                np.where(accepted, voters, 0),
+                voters,
+            ],
+            axis=1,
+        )
+        parties, line_party = self._parties
+        by_party = np.zeros((len(accepted), len(parties)), dtype=np.int64)
+        flat = by_party.reshape(-1)
+        column = line_party[election.slot_constituency]
+        rows = np.arange(len(accepted)) * len(parties)
+        for k in range(election.max_options):
+            mine = column[:, k] >= 0
+            flat[rows[mine] + column[mine, k]] += counted[mine, LINES + k]
+        return np.concatenate([counted, extra, by_party], axis=1)
+
+    @cached_property
+    def _parties(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """The parties of all candidate ballots (the self-nominated together), and for each
+        constituency and ballot line the party column it counts for (-1: none)."""
+        election = self.election
         parties: list[str] = []
-        for constituency in contest.constituencies:
-            for option in constituency.options:
+        line_party = np.full((len(election.constituencies), election.max_options), -1, np.int64)
+        for k, (contest, constituency) in enumerate(election.constituencies):
+            if contest.ballot is not BallotKind.CANDIDATES:
+                continue
+            for line, option in enumerate(constituency.options):
                 party = option.party or SELF_NOMINATED
                 if party not in parties:
                     parties.append(party)
-        by_party = np.zeros((len(contest.constituencies), self.election.max_options), np.int64)
-        for k, constituency in enumerate(contest.constituencies):
-            for line, option in enumerate(constituency.options):
-                by_party[k, line] = parties.index(option.party or SELF_NOMINATED)
-        return tuple(parties), by_party
+                line_party[k, line] = parties.index(party)
+        return tuple(parties), line_party
+
+    def _contest_parties(self, contest: Contest) -> tuple[tuple[str, ...], list[int]]:
+        """The parties standing in a candidate contest, in ballot order of first appearance,
+        with their columns among all parties."""
+        every = self._parties[0]
+        mine: list[str] = []
+        for constituency in contest.constituencies:
+            for option in constituency.options:
+                party = option.party or SELF_NOMINATED
+                if party not in mine:
+                    mine.append(party)
+        return tuple(mine), [every.index(party) for party in mine]
+
+    def _rolled_up(self, level: str) -> _Rolled:
+        """Every contest's sums at one level, in one sorted pass: groups ordered by contest."""
+        if level not in self._levels:
+            self._levels[level] = self._roll_up(level)
+        return self._levels[level]
+
+    def _roll_up(self, level: str) -> _Rolled:
+        election = self.election
+        if level == "constituency":
+            unit = election.slot_constituency
+            size = len(election.constituencies)
+        elif level == "precinct":
+            unit = election.slot_precinct
+            size = len(election.file.precincts)
+        else:
+            unit = election.precinct_ancestors[Level(level)][election.slot_precinct]
+            size = len(election.units)
+        keep = np.flatnonzero(unit >= 0)
+        key = election.slot_contest[keep] * size + unit[keep]
+        order = keep[np.argsort(key, kind="stable")]
+        sorted_key = election.slot_contest[order] * size + unit[order]
+        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+        sums = np.add.reduceat(self._per_protocol[order], starts, axis=0)
+        groups = sorted_key[starts]
+        return _Rolled(
+            contest=groups // size,
+            unit=groups % size,
+            constituency=election.slot_constituency[order[starts]],
+            sums=sums,
+        )
 
     # -- seats ---------------------------------------------------------------------------------
 
