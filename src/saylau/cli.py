@@ -488,6 +488,10 @@ def count(
     csv_dir: Annotated[
         Path | None, typer.Option("--csv", help="also write CSV results by level to this folder")
     ] = None,
+    cdf_file: Annotated[
+        Path | None,
+        typer.Option("--cdf", help="also write a NIST SP 1500-100 v2 election report (JSON)"),
+    ] = None,
     body: Annotated[
         str | None, typer.Option("--body", help="print this body's result in full")
     ] = None,
@@ -516,6 +520,10 @@ def count(
             print_count(counted, body, explain)
         if csv_dir:
             write_csv(counted, csv_dir)
+        if cdf_file:
+            from saylau.publish.cdf import election_report
+
+            write_json(cdf_file, election_report(counted))
         if counted.review.blocked.any():
             print_blocked(counted)
             raise typer.Exit(EXIT_BLOCKED)
