@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 SEED = 2023
-SERIES = (10_200, 25_000, 50_000, 100_000, 200_000)
+SERIES = (10_200, 26_000, 52_000, 105_000, 210_000)
 QUICK_SERIES = (600, 1_200)
 TARGET_SMALL_SECONDS = 2.0
 TARGET_LARGE_SECONDS = 60.0
@@ -134,6 +134,10 @@ def main() -> None:
         f"time per protocol, largest / smallest size: {growth:.2f}"
         " (1.0 = linear; below 1 = fixed costs amortised)"
     )
+    if len(rows) > 2:
+        middle = rows[len(rows) // 2][1]
+        late = (last["total"] / last["protocols"]) / (middle["total"] / middle["protocols"])
+        print(f"time per protocol, largest / middle size: {late:.2f} (1.0 = linear)")
     print(f"Mazhilis list seats (largest size): {rows[-1][1]['mazhilis_list_seats']}")
     if not args.quick:
         small = rows[0][1]

@@ -1,4 +1,4 @@
-"""The allocation benchmark runs end to end in its quick mode (no timing is asserted)."""
+"""The benchmarks run end to end in their quick modes (no timing is asserted)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,17 @@ def test_compensatory_benchmark_quick() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "both: 736 seats" in done.stdout
     assert "votelib/saylau" in done.stdout
+
+
+def test_count_benchmark_quick() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "count.py"), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "us/protocol" in done.stdout
+    assert "'Amanat': 40" in done.stdout or '"Amanat": 40' in done.stdout
