@@ -228,40 +228,24 @@ class Ledger:
         source = len(self.sources)
         self.sources.append((table.source, table.label_style))
         for row in np.flatnonzero(changed):
-            s, e = int(slot[row]), int(place[row])
+            e, s = int(place[row]), int(slot[row])
             self.changes.append(
-                Change(
+                _change(
                     "corrected",
-                    s,
-                    e + 1,
-                    table.entered_by[row],
-                    table.entered_at[row],
-                    table.correction[row],
-                    table.source,
-                    table.where(int(row)),
+                    table,
+                    int(row),
+                    e,
                     before=tuple(int(v) for v in self.values[e, s]),
                     after=tuple(int(v) for v in table.values[row]),
-                    acknowledged=tuple(codes(int(table.acknowledged[row]))),
+                    acknowledged=int(table.acknowledged[row]),
                 )
             )
         kept = ~write
         new_acks = kept & ((table.acknowledged & ~self.acknowledged[place, slot]) != 0)
         for row in np.flatnonzero(new_acks):
-            s, e = int(slot[row]), int(place[row])
+            e, s = int(place[row]), int(slot[row])
             fresh = int(table.acknowledged[row]) & ~int(self.acknowledged[e, s])
-            self.changes.append(
-                Change(
-                    "acknowledged",
-                    s,
-                    e + 1,
-                    table.entered_by[row],
-                    table.entered_at[row],
-                    table.correction[row],
-                    table.source,
-                    table.where(int(row)),
-                    acknowledged=tuple(codes(fresh)),
-                )
-            )
+            self.changes.append(_change("acknowledged", table, int(row), e, acknowledged=fresh))
         self.values[place[write], slot[write]] = table.values[write]
         self.acknowledged[place[write], slot[write]] = table.acknowledged[write]
         np.bitwise_or.at(self.acknowledged, (place[kept], slot[kept]), table.acknowledged[kept])
@@ -316,6 +300,32 @@ class Ledger:
         """``CODE: message`` for each check in ``mask`` that a protocol fails."""
         columns = self.columns().take(np.array([slot]))
         return [f"{code}: {describe(code, columns, 0, policy)}" for code in codes(mask)]
+
+
+def _change(
+    kind: str,
+    table: ProtocolTable,
+    row: int,
+    entry: int,
+    *,
+    before: tuple[int, ...] = (),
+    after: tuple[int, ...] = (),
+    acknowledged: int = 0,
+) -> Change:
+    """A change to an entry on record, made by one row of a file."""
+    return Change(
+        kind,
+        int(table.slot[row]),
+        entry + 1,
+        table.entered_by[row],
+        table.entered_at[row],
+        table.correction[row],
+        table.source,
+        table.where(row),
+        before=before,
+        after=after,
+        acknowledged=tuple(codes(acknowledged)),
+    )
 
 
 def _shown(value: int) -> str:

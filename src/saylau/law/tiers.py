@@ -46,6 +46,18 @@ class TierResult:
     allocation: Allocation | None = None
 
 
+def tier_size(name: str, fixed: int | None, given: int | None) -> int:
+    """A list tier's seats: fixed by law, or given with the ballots (never both differing)."""
+    if fixed is not None and given is not None and given != fixed:
+        raise BallotError(
+            f"{name}: the law fixes {fixed} seats; the ballots ask for {given} (remove list_seats)"
+        )
+    house = given if given is not None else fixed
+    if house is None:
+        raise BallotError(f"{name}: the number of seats is not given (add list_seats)")
+    return house
+
+
 @dataclass(frozen=True, slots=True)
 class ListTier:
     """Seats shared among the lists that pass the threshold.
@@ -70,14 +82,7 @@ class ListTier:
     def run(
         self, votes: ListVotes, seats: int | None = None, lots: Lots | None = None
     ) -> TierResult:
-        if self.seats is not None and seats is not None and seats != self.seats:
-            raise BallotError(
-                f"{self.name}: the law fixes {self.seats} seats; the ballots ask for {seats}"
-                " (remove list_seats)"
-            )
-        house = seats if seats is not None else self.seats
-        if house is None:
-            raise BallotError(f"{self.name}: the number of seats is not given (add list_seats)")
+        house = tier_size(self.name, self.seats, seats)
         steps: list[Step] = [
             TierHeading(self.name, f"{house} seats, {self.method.name}", self.citation)
         ]
@@ -396,14 +401,7 @@ class AgreementListTier:
     def run(
         self, votes: ListVotes, seats: int | None = None, lots: Lots | None = None
     ) -> TierResult:
-        if self.seats is not None and seats is not None and seats != self.seats:
-            raise BallotError(
-                f"{self.name}: the law fixes {self.seats} seats; the ballots ask for {seats}"
-                " (remove list_seats)"
-            )
-        house = seats if seats is not None else self.seats
-        if house is None:
-            raise BallotError(f"{self.name}: the number of seats is not given (add list_seats)")
+        house = tier_size(self.name, self.seats, seats)
         steps: list[Step] = [
             TierHeading(self.name, f"{house} seats, {self.method.name}", self.citation)
         ]
