@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tiny import clean_rows, election_dir, protocol, write_csv
+from tiny import DEFINITION, clean_rows, election_dir, protocol, write_csv, write_definition
 from typer.testing import CliRunner, Result
 
 from saylau.cli import EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OPEN, app
@@ -46,11 +46,19 @@ def test_count_as_json_gives_seats_progress_and_checks(tmp_path: Path) -> None:
 def test_count_writes_json_and_csv_files_by_level(tmp_path: Path) -> None:
     directory = election_dir(tmp_path)
     out = tmp_path / "out" / "results.json"
-    done = run("count", directory, "--out", out, "--csv", tmp_path / "csv", "--quiet")
+    csv = tmp_path / "csv"
+    done = run("count", directory, "--out", out, "--csv", csv, "--precincts", "--quiet")
     assert done.exit_code == 0, done.stderr
     assert json.loads(out.read_text())["format"] == "saylau.results/1"
     for level in ("nation", "region", "district", "constituency", "precinct"):
-        assert (tmp_path / "csv" / f"{level}.csv").read_text().startswith("contest,level,unit")
+        assert (csv / f"{level}.csv").read_text().startswith("contest,level,unit")
+    assert sorted(p.name for p in csv.iterdir()) == [
+        "constituency.csv",
+        "district.csv",
+        "nation.csv",
+        "precinct.csv",
+        "region.csv",
+    ]
 
 
 def test_a_protocol_with_an_error_is_listed_and_the_count_exits_4(tmp_path: Path) -> None:
@@ -122,3 +130,35 @@ def test_count_leaves_the_directory_as_it_was(tmp_path: Path) -> None:
     assert sorted(p.name for p in directory.rglob("*")) == sorted(
         p.name for p in Path(copy).rglob("*")
     )
+
+
+def test_names_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
+    definition = json.loads(json.dumps(DEFINITION))
+    definition["contests"][0]["constituencies"][0]["options"][1]["name"] = "Ak Zhol [/]"
+    for constituency in definition["contests"][1]["constituencies"]:
+        for option in constituency["options"]:
+            if option["party"] == "Ak Zhol":
+                option["party"] = "Ak Zhol [/]"
+    directory = election_dir(tmp_path)
+    write_definition(directory, definition)
+    done = run("count", directory, "--body", "maslikhat", "--quiet")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert "Ak Zhol [/]" in done.stdout
+
+
+def test_an_unknown_body_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    directory = election_dir(tmp_path)
+    out = tmp_path / "results.json"
+    done = run("count", directory, "--body", "nope", "--out", out, "--quiet")
+    assert done.exit_code == EXIT_BAD_INPUT
+    assert "no body 'nope'" in done.stderr
+    assert not out.exists()
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    directory = election_dir(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = run("count", directory, "--out", blocker / "results.json", "--quiet")
+    assert done.exit_code == EXIT_BAD_INPUT
+    assert "cannot read or write" in done.stderr

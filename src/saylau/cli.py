@@ -17,14 +17,14 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperCommand
 from typer.exceptions import TyperException
 
 from saylau.count.ballots_json import read_election
-from saylau.count.checks import BY_CODE
-from saylau.count.directory import Loaded, import_file, load, protocol_files
+from saylau.count.directory import Loaded, import_files, load, protocol_files
 from saylau.count.errors import InputError
 from saylau.count.protocols import FileRefused
 from saylau.count.tally import BodyResult, Count, count_ledger
@@ -40,6 +40,9 @@ from saylau.law.tiers import ListTier, TierResult
 from saylau.law.ties import EARLIER_REGISTRATION, REPORT_TIES, TieRule
 from saylau.law.whatif import Run, run_method, run_rulebook
 from saylau.publish.results import (
+    DEFAULT_CSV_LEVELS,
+    DIFFERENT,
+    RULES,
     checks_json,
     code_summary,
     count_document,
@@ -82,6 +85,9 @@ def guarded(action: Callable[[], None], file: Path | None = None) -> None:
         fail(str(error))
     except (AllocationInputError, BallotError) as error:
         fail(f"{file}: {error}" if file else str(error))
+    except OSError as error:
+        where = error.filename or file or "output"
+        fail(f"{where}: cannot read or write: {error.strerror or error}")
     except (OverflowError, RecursionError, MemoryError) as error:
         kind = type(error).__name__
         fail(f"{file or 'input'}: the numbers are too large to handle ({kind})")
@@ -114,7 +120,9 @@ def parse_divisor(text: str) -> Fraction:
 
 
 def emit_json(document: Any) -> None:
-    out.print_json(json.dumps(document, ensure_ascii=False))
+    """A JSON document on standard output, indented (written directly: a large count's
+    document is megabytes, too big to colour)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command()
@@ -216,7 +224,9 @@ def print_allocation(
     table.add_column("share", justify="right")
     table.add_column("seats", justify="right")
     for name, count in sorted(votes.votes.items(), key=lambda item: -item[1]):
-        table.add_row(name, f"{count:,}", percent_text(count, total), str(part.seats.get(name, 0)))
+        table.add_row(
+            escape(name), f"{count:,}", percent_text(count, total), str(part.seats.get(name, 0))
+        )
     out.print(table)
     print_questions(part.questions)
     if explain:
@@ -225,7 +235,7 @@ def print_allocation(
 
 def print_questions(questions: tuple[Any, ...]) -> None:
     for question in questions:
-        out.print(f"[bold red]OPEN ({question.code})[/] {question.contest}: ", end="")
+        out.print(f"[bold red]OPEN ({question.code})[/] {escape(question.contest)}: ", end="")
         out.print(question.text, markup=False)
 
 
@@ -265,20 +275,20 @@ def print_result(
 ) -> None:
     """A rulebook's result as tables; ``parties`` gives the party of each (contest, candidate),
     if known."""
-    out.print(f"[bold]{rulebook.title}[/] ({rulebook.ref})")
+    out.print(f"[bold]{escape(rulebook.title)}[/] ({escape(rulebook.ref)})")
     if result.seats:
         table = Table(title="Seats")
         table.add_column("party")
         tiers = list(result.tiers)
         for tier in tiers:
-            table.add_column(tier, justify="right")
+            table.add_column(escape(tier), justify="right")
         if len(tiers) > 1:
             table.add_column("total", justify="right")
         for party, seats in sorted(result.seats.items(), key=lambda item: -item[1]):
             cells = [str(result.tiers[tier].get(party, 0)) for tier in tiers]
             if len(tiers) > 1:
                 cells.append(str(seats))
-            table.add_row(party, *cells)
+            table.add_row(escape(party), *cells)
         out.print(table)
     if result.winners:
         winners = Table(title="Winners")
@@ -290,10 +300,10 @@ def print_result(
             cells = [contest, winner]
             if parties is not None:
                 cells.append(parties.get((contest, winner)) or "self-nominated")
-            winners.add_row(*cells)
+            winners.add_row(*map(escape, cells))
         out.print(winners)
     for decision, value in result.decisions.items():
-        out.print(f"{decision}: {'yes' if value else 'no'}")
+        out.print(f"{decision}: {'yes' if value else 'no'}", markup=False)
     print_questions(result.questions)
     if rulebook.provisional:
         out.print(
@@ -316,7 +326,7 @@ def rulebooks(
         emit_json([book.to_json() for book in books])
         return
     for book in books:
-        out.print(f"[bold]{book.ref}[/]  {book.title}  ({book.validity()})")
+        out.print(f"[bold]{escape(book.ref)}[/]  {escape(book.title)}  ({book.validity()})")
         for provision in book.provisions:
             flag = "[yellow]PROVISIONAL[/] " if provision.provisional else ""
             cited = f" [{provision.citation}]" if provision.citation else ""
@@ -372,9 +382,9 @@ def share_text(progress: CountProgress) -> str:
 
 def print_count(count: Count, body_id: str | None, explain: bool) -> None:
     file = count.election.file
-    out.print(f"[bold]{file.name}[/] ({file.date.isoformat()})")
+    out.print(f"[bold]{escape(file.name)}[/] ({file.date.isoformat()})")
     if file.synthetic:
-        out.print("[yellow]SYNTHETIC DATA[/]: " + (file.description or "not a real election"))
+        out.print("[yellow]SYNTHETIC DATA[/]: " + escape(file.description or "not a real election"))
     progress = overall_progress(count)
     status = "complete" if progress.complete else "[yellow]partial[/]"
     out.print(f"count {status}: {share_text(progress)}")
@@ -386,7 +396,7 @@ def print_count(count: Count, body_id: str | None, explain: bool) -> None:
     for body in chosen:
         out.print()
         label = " [yellow](provisional)[/]" if body.provisional else ""
-        out.print(f"[bold]{body.body.name}[/]{label}: {share_text(body.progress)}")
+        out.print(f"[bold]{escape(body.body.name)}[/]{label}: {share_text(body.progress)}")
         if body.result is None:
             out.print(f"not decided: {body.refused}", markup=False)
         else:
@@ -419,7 +429,7 @@ def print_checks(count: Count) -> None:
         codes.add_column("rule")
         codes.add_column("protocols", justify="right")
         for code, number in held.most_common():
-            codes.add_row(code, BY_CODE[code].rule, f"{number:,}")
+            codes.add_row(code, RULES[code], f"{number:,}")
         out.print(codes)
 
 
@@ -436,9 +446,9 @@ def print_bodies(count: Count) -> None:
     for ref, bodies in groups.items():
         if len(bodies) <= 5:
             for body in bodies:
-                table.add_row(body.body.name, *summary_cells([body]))
+                table.add_row(escape(body.body.name), *summary_cells([body]))
         else:
-            table.add_row(f"{len(bodies)} bodies under {ref}", *summary_cells(bodies))
+            table.add_row(escape(f"{len(bodies)} bodies under {ref}"), *summary_cells(bodies))
     out.print(table)
 
 
@@ -453,7 +463,7 @@ def summary_cells(bodies: list[BodyResult]) -> list[str]:
     return [
         f"{progress.protocols_in:,}/{progress.protocols_expected:,}",
         status,
-        ", ".join(f"{p} {n}" for p, n in sorted(seats.items(), key=lambda i: -i[1])),
+        escape(", ".join(f"{p} {n}" for p, n in sorted(seats.items(), key=lambda i: -i[1]))),
     ]
 
 
@@ -470,7 +480,7 @@ def print_blocked(count: Count) -> None:
             print(f"  {problem}", file=sys.stderr)
         for difference in item.get("differences", []):
             print(
-                f"  D-DOUBLE-ENTRY: {difference['field']}: first entry {difference['first']},"
+                f"  {DIFFERENT}: {difference['field']}: first entry {difference['first']},"
                 f" second entry {difference['second']}",
                 file=sys.stderr,
             )
@@ -488,6 +498,9 @@ def count(
     csv_dir: Annotated[
         Path | None, typer.Option("--csv", help="also write CSV results by level to this folder")
     ] = None,
+    precincts: Annotated[
+        bool, typer.Option("--precincts", help="with --csv: also precinct.csv (a row per protocol)")
+    ] = False,
     cdf_file: Annotated[
         Path | None,
         typer.Option("--cdf", help="also write a NIST SP 1500-100 v2 election report (JSON)"),
@@ -509,6 +522,9 @@ def count(
             loaded = load_directory(directory, quiet)
         except FileRefused as error:
             refused(error)
+        bodies = [b.id for b in loaded.election.file.bodies]
+        if body is not None and body not in bodies:
+            fail(f"--body: no body {body!r} in this election; the bodies are: {', '.join(bodies)}")
         counted = count_ledger(loaded.ledger, loaded.lots)
         if output is Format.json or out_file:
             document = count_document(counted)
@@ -519,7 +535,11 @@ def count(
         if output is Format.table:
             print_count(counted, body, explain)
         if csv_dir:
-            write_csv(counted, csv_dir)
+            write_csv(
+                counted,
+                csv_dir,
+                (*DEFAULT_CSV_LEVELS, "precinct") if precincts else DEFAULT_CSV_LEVELS,
+            )
         if cdf_file:
             from saylau.publish.cdf import election_report
 
@@ -543,12 +563,11 @@ def import_(
     A file that changes nothing (already imported) is not copied again."""
 
     def run() -> None:
-        for path in files:
-            try:
-                report = import_file(directory, path)
-            except FileRefused as error:
-                refused(error)
-            out.print(report.describe(), markup=False)
+        try:
+            for report in import_files(directory, files):
+                out.print(report.describe(), markup=False)
+        except FileRefused as error:
+            refused(error)
 
     guarded(run)
 
@@ -764,17 +783,18 @@ def print_comparison(runs: list[Run]) -> None:
     table.add_column("share", justify="right")
     for run in runs:
         seats = sum(run.result.seats.values())
-        table.add_column(f"{run.label}\n{seats} seats", justify="right")
+        table.add_column(escape(f"{run.label}\n{seats} seats"), justify="right")
     named = sorted(votes, key=lambda name: -votes[name])
     extra = [n for run in runs for n in run.result.seats if n not in votes]
     for name in [*named, *dict.fromkeys(extra)]:
         shown = f"{votes[name]:,}" if name in votes else "-"
         share = percent_text(votes[name], total) if name in votes else "-"
-        table.add_row(name, shown, share, *(str(run.result.seats.get(name, 0)) for run in runs))
+        cells = (str(run.result.seats.get(name, 0)) for run in runs)
+        table.add_row(escape(name), shown, share, *cells)
     table.add_section()
 
     def row(label: str, cell: Callable[[Run], str]) -> None:
-        table.add_row(label, "", "", *(cell(run) for run in runs))
+        table.add_row(label, "", "", *(escape(cell(run)) for run in runs))
 
     row("Gallagher", lambda r: r.indices.gallagher.text() if r.indices else "n/a")
     row(
@@ -800,7 +820,7 @@ def print_comparison(runs: list[Run]) -> None:
         if run.last:
             out.print(f"{run.label}: {run.last.explain()}", markup=False)
         for question in run.result.questions:
-            out.print(f"[bold red]OPEN ({question.code})[/] {run.label}: ", end="")
+            out.print(f"[bold red]OPEN ({question.code})[/] {escape(run.label)}: ", end="")
             out.print(f"{question.contest}: {question.text}", markup=False)
 
 

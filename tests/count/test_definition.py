@@ -55,7 +55,7 @@ def add_empty_district(definition: Definition) -> None:
 def two_list_constituencies(definition: Definition) -> None:
     lists = definition["contests"][0]["constituencies"]
     lists[0]["covers"] = ["R1"]
-    lists.append({**lists[0], "id": "SOUTH", "covers": ["R2"]})
+    lists.append({**lists[0], "id": "SOUTH", "name": "South", "covers": ["R2"]})
 
 
 CASES: dict[str, tuple[Callable[[Definition], None], str, str, tuple[str, ...]]] = {
@@ -143,6 +143,18 @@ CASES: dict[str, tuple[Callable[[Definition], None], str, str, tuple[str, ...]]]
         "bodies[0]",
         "lists",
         ("one constituency",),
+    ),
+    "two constituencies of a contest with one name": (
+        set_path("contests", 1, "constituencies", 1, "name", value="District 1"),
+        "contests[1].constituencies[1]",
+        "name",
+        ("'District 1'",),
+    ),
+    "a candidate of a party that has no list": (
+        set_path("contests", 1, "constituencies", 0, "options", 0, "party", value="Amanat "),
+        "contests[1].constituencies[0].options[0]",
+        "party",
+        ("'Amanat '", "Ak Zhol, Amanat, Auyl"),
     ),
     "a duplicate unit id": (
         set_path("territory", 4, "id", value="R1-A"),

@@ -28,13 +28,12 @@ compensatory rulebooks; ``regions`` carries a regional list system's returns (Ge
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
-from saylau.count.errors import InputError, read_text
+from saylau.count.errors import InputError, load_json, read_text
 from saylau.law.ballots import (
     BallotError,
     Ballots,
@@ -342,35 +341,8 @@ def _constituencies(places: list[ConstituencyIn], file: str) -> tuple[Constituen
     return tuple(built)
 
 
-class DuplicateKeyError(ValueError):
-    """A JSON object names the same field twice."""
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    keys = [key for key, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
-            raise DuplicateKeyError(key)
-    return dict(pairs)
-
-
 def read_election(path: Path) -> tuple[Ballots, dict[str, Lots], ElectionIn]:
     """Read an election file; any error names the file and the path of the bad field."""
     file = str(path)
-    text = read_text(path)
-    try:
-        document = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except DuplicateKeyError as twice:
-        raise InputError(
-            file, "", str(twice), "the field appears twice in one object; keep one"
-        ) from None
-    except RecursionError:
-        raise InputError(file, "", "", "the JSON is nested too deeply to be an election") from None
-    except json.JSONDecodeError as broken:
-        raise InputError(
-            file,
-            f"line {broken.lineno}, column {broken.colno}",
-            "",
-            f"not valid JSON: {broken.msg}",
-        ) from None
+    document = load_json(read_text(path), file)
     return parse_election(document, file)

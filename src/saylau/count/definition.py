@@ -17,7 +17,6 @@ precinct.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -28,7 +27,7 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
-from saylau.count.errors import InputError, read_text
+from saylau.count.errors import InputError, load_json, read_text
 from saylau.law.rulebooks import REGISTRY, Rulebook
 from saylau.law.rulebooks.registry import RulebookNotFound
 
@@ -271,20 +270,10 @@ def _located(source: str, error: ValidationError) -> InputError:
 
 def parse_definition(text: str, source: str) -> Election:
     """Parse and check a definition document; any problem is an :class:`InputError`."""
+    load_json(text, source)  # syntax and fields named twice, located
     try:
         file = ElectionFile.model_validate_json(text)
     except ValidationError as error:
-        first = error.errors()[0]
-        if first["type"] == "json_invalid":
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as problem:
-                raise InputError(
-                    source,
-                    f"line {problem.lineno}, column {problem.colno}",
-                    "",
-                    f"not JSON: {problem.msg}",
-                ) from None
         raise _located(source, error) from None
     return compile_definition(file, source)
 
@@ -358,6 +347,7 @@ def compile_definition(file: ElectionFile, source: str) -> Election:
     number = 0
     for c, contest in enumerate(file.contests):
         _unique(source, f"contests[{c}].constituencies", [k.id for k in contest.constituencies])
+        _unique_names(source, c, contest)
         owner: dict[int, str] = {}
         for k, constituency in enumerate(contest.constituencies):
             where = f"contests[{c}].constituencies[{k}]"
@@ -382,6 +372,7 @@ def compile_definition(file: ElectionFile, source: str) -> Election:
                 pairs.append((p, c, number))
             constituency_contest.append(c)
             number += 1
+    _check_parties(source, file)
     contest_ids = {c.id: c for c in file.contests}
     rulebooks: dict[str, Rulebook] = {}
     for b, body in enumerate(file.bodies):
@@ -399,6 +390,46 @@ def compile_definition(file: ElectionFile, source: str) -> Election:
         slot_constituency=table[:, 2].copy(),
         slot_offsets=offsets.astype(np.int64),
     )
+
+
+def _unique_names(source: str, c: int, contest: Contest) -> None:
+    """Results name a contest's constituencies: two may not share a name."""
+    seen: set[str] = set()
+    for k, constituency in enumerate(contest.constituencies):
+        if constituency.name in seen:
+            raise InputError(
+                source,
+                f"contests[{c}].constituencies[{k}]",
+                "name",
+                f"{constituency.name!r} is already the name of another constituency of this"
+                " contest; results are published by name",
+            )
+        seen.add(constituency.name)
+
+
+def _check_parties(source: str, file: ElectionFile) -> None:
+    """A candidate's party must be one of the election's party lists (when it has any), so
+    that a seat never counts for a misspelt party."""
+    lists = {
+        option.name
+        for contest in file.contests
+        if contest.ballot is BallotKind.LISTS
+        for constituency in contest.constituencies
+        for option in constituency.options
+    }
+    if not lists:
+        return
+    for c, contest in enumerate(file.contests):
+        for k, constituency in enumerate(contest.constituencies):
+            for i, option in enumerate(constituency.options):
+                if option.party is not None and option.party not in lists:
+                    raise InputError(
+                        source,
+                        f"contests[{c}].constituencies[{k}].options[{i}]",
+                        "party",
+                        f"{option.party!r} is not one of the election's party lists; expected"
+                        f" one of {', '.join(sorted(lists))} (or null for the self-nominated)",
+                    )
 
 
 def _check_options(source: str, where: str, contest: Contest, constituency: Constituency) -> None:

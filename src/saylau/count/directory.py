@@ -7,12 +7,14 @@ copies it in only if it is accepted whole and changes something (see ``docs/elec
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -22,10 +24,12 @@ from saylau.count.definition import Election, read_definition
 from saylau.count.errors import InputError, read_text
 from saylau.count.ledger import ImportReport, Ledger
 from saylau.count.protocols import READERS, FileRefused, read_protocols
-from saylau.law.ties import Lots
+from saylau.law.ties import Lots, TieInputError
 
 PROTOCOLS = "protocols"
 LOTS = "lots.json"
+LOCK = ".import.lock"
+"""Held while a file is imported, in the election directory itself."""
 IMPORTED = "~"
 """Imported files are named ``~000001-<name>`` so that they sort after the files already there."""
 
@@ -44,11 +48,16 @@ class Loaded:
 
 
 def protocol_files(directory: Path) -> list[Path]:
-    """The protocol files of a directory, in the order they are applied (by name)."""
+    """The protocol files of a directory, in the order they are applied (by name). Hidden
+    files (a name starting with a dot: temporary files, ``._x.csv`` from a Mac) are not."""
     folder = directory / PROTOCOLS
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in READERS and p.is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in READERS and p.is_file() and not p.name.startswith(".")
+    )
 
 
 def read_lots(directory: Path, election: Election) -> dict[str, dict[str, Lots]]:
@@ -77,7 +86,10 @@ def read_lots(directory: Path, election: Election) -> dict[str, dict[str, Lots]]
             except ValidationError as error:
                 problem = error.errors()[0]
                 raise InputError(source, f"{body}.{name}", "", problem["msg"]) from None
-            out[body][name] = Lots(tuple(lots.order), lots.record)
+            try:
+                out[body][name] = Lots(tuple(lots.order), lots.record)
+            except TieInputError as error:
+                raise InputError(source, f"{body}.{name}", "", str(error)) from None
     return out
 
 
@@ -85,25 +97,53 @@ def load(directory: Path, step: Step | None = None) -> Loaded:
     """Read the definition and replay every protocol file. A refused file stops the load:
     the directory holds a file that should never have been put there."""
     election = read_definition(directory / "election.json")
+    lots = read_lots(directory, election)
     ledger = Ledger(election)
     imports: list[ImportReport] = []
     for path in protocol_files(directory):
         if step:
             step(path.name)
         imports.append(ledger.apply(read_protocols(path, election)))
-    return Loaded(directory, election, ledger, tuple(imports), read_lots(directory, election))
+    return Loaded(directory, election, ledger, tuple(imports), lots)
+
+
+@contextmanager
+def _exclusive(directory: Path) -> Iterator[None]:
+    """Hold the directory's import lock: one import at a time, from reading the record to
+    placing the new file."""
+    (directory / PROTOCOLS).mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK, "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def import_files(directory: Path, paths: list[Path]) -> Iterator[ImportReport]:
+    """Check each file against the directory's record and, if it is accepted whole and changes
+    something, copy it into ``protocols/`` after the files already there. Files are taken in
+    turn under the directory's lock; a refused file raises :class:`FileRefused` (the files
+    before it stay imported, nothing of it is kept)."""
+    with _exclusive(directory):
+        loaded = load(directory)
+        for path in paths:
+            report = loaded.ledger.apply(read_protocols(path, loaded.election))
+            if report.changed_anything:
+                target = _place(directory, path)
+                report = replace(report, source=str(target))
+            yield report
 
 
 def import_file(directory: Path, path: Path) -> ImportReport:
-    """Check ``path`` against the directory's record and, if it is accepted whole and changes
-    something, copy it into ``protocols/`` (after the files already there). Raises
-    :class:`FileRefused` and copies nothing otherwise."""
-    loaded = load(directory)
-    report = loaded.ledger.apply(read_protocols(path, loaded.election))
-    if not report.changed_anything:
-        return report
+    """Import one file (see :func:`import_files`)."""
+    return next(iter(import_files(directory, [path])))
+
+
+def _place(directory: Path, path: Path) -> Path:
+    """Copy an accepted file into ``protocols/`` under a name that sorts after the others,
+    durably: written to a temporary name, flushed to disk, then renamed."""
     folder = directory / PROTOCOLS
-    folder.mkdir(exist_ok=True)
     existing = protocol_files(directory)
     imported = [p for p in existing if p.name.startswith(IMPORTED)]
     target = folder / f"{IMPORTED}{len(imported) + 1:06d}-{path.name}"
@@ -112,7 +152,7 @@ def import_file(directory: Path, path: Path) -> ImportReport:
             str(path),
             [
                 InputError(
-                    str(directory / PROTOCOLS),
+                    str(folder),
                     "",
                     "",
                     f"cannot place the import after {existing[-1].name!r} in name order;"
@@ -130,14 +170,15 @@ def import_file(directory: Path, path: Path) -> ImportReport:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return ImportReport(
-        str(target),
-        report.rows,
-        report.new,
-        report.unchanged,
-        report.corrected,
-        report.acknowledged,
-    )
+    return target
 
 
-__all__ = ["FileRefused", "Loaded", "import_file", "load", "protocol_files", "read_lots"]
+__all__ = [
+    "FileRefused",
+    "Loaded",
+    "import_file",
+    "import_files",
+    "load",
+    "protocol_files",
+    "read_lots",
+]

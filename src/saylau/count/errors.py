@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,34 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), "", "", "the file is not UTF-8 text") from None
     except OSError as error:
         raise InputError(str(path), "", "", f"cannot read the file: {error.strerror}") from None
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names the same field twice."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise _DuplicateKey(next(key for key in keys if keys.count(key) > 1))
+    return dict(pairs)
+
+
+def load_json(text: str, source: str) -> Any:
+    """Decode a JSON document strictly: a field named twice in one object is an error (JSON
+    readers would silently keep the last one), and so is a syntax error, with its line."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as twice:
+        raise InputError(
+            source, "", str(twice), "the field appears twice in one object; keep one"
+        ) from None
+    except RecursionError:
+        raise InputError(source, "", "", "the JSON is nested too deeply") from None
+    except json.JSONDecodeError as broken:
+        raise InputError(
+            source,
+            f"line {broken.lineno}, column {broken.colno}",
+            "",
+            f"not valid JSON: {broken.msg}",
+        ) from None

@@ -98,12 +98,16 @@ class Review:
     mismatch: np.ndarray
     awaiting_second: np.ndarray
     accepted: np.ndarray
+    second_only: np.ndarray
+    """A second entry is on record but no first: entered by mistake as entry 2, or the
+    first entry is still to come."""
 
     @property
     def blocked(self) -> np.ndarray:
-        """Entered but held back by an error, an unacknowledged warning, or a mismatch."""
+        """Entered but held back by an error, an unacknowledged warning, a mismatch, or a
+        second entry without a first."""
         problems = ((self.findings & ERROR_MASK) != 0) | (self.unacknowledged != 0)
-        return np.asarray(self.present & (problems | self.mismatch))
+        return np.asarray((self.present & (problems | self.mismatch)) | self.second_only)
 
 
 @dataclass(eq=False)
@@ -197,21 +201,33 @@ class Ledger:
         by[place[write], slot[write]] = np.array(table.entered_by, dtype=object)[write]
         present = self.present.copy()
         present[place[write], slot[write]] = True
-        touched = np.unique(slot)
-        same_person = (
-            present[FIRST, touched]
-            & present[SECOND, touched]
-            & (by[FIRST, touched] == by[SECOND, touched])
-            & (by[FIRST, touched] != "")
-        )
-        for s in touched[same_person]:
-            rows = np.flatnonzero(slot == s)
+        reversed_touched, from_end = np.unique(slot[::-1], return_index=True)
+        touched, last_row = reversed_touched, len(slot) - 1 - from_end
+        both = present[FIRST, touched] & present[SECOND, touched]
+        unnamed = both & ((by[FIRST, touched] == "") | (by[SECOND, touched] == ""))
+        same = both & ~unnamed & (by[FIRST, touched] == by[SECOND, touched])
+        for s, row in zip(touched[unnamed], last_row[unnamed], strict=True):
             refuse(
-                int(rows[-1]),
+                int(row),
+                "entered_by",
+                f"{self.protocol_name(int(s))} has two entries; each must say who made it, so"
+                " that they are known to be independent",
+            )
+        for s, row in zip(touched[same], last_row[same], strict=True):
+            refuse(
+                int(row),
                 "entered_by",
                 f"{self.protocol_name(int(s))}: both entries are by {by[FIRST, s]!r}; the"
                 " second entry must be made by another person",
             )
+        if self.election.file.double_entry:
+            blank = np.array([not name for name in table.entered_by], dtype=bool)
+            for row in np.flatnonzero(blank):
+                refuse(
+                    int(row),
+                    "entered_by",
+                    "this election requires double entry: each entry must say who made it",
+                )
         if errors:
             raise FileRefused(table.source, errors, more)
         return self._record(table, place, write, changed, by)
@@ -286,7 +302,8 @@ class Ledger:
         accepted = (
             present & ((findings & ERROR_MASK) == 0) & (unacknowledged == 0) & ~mismatch & ~awaiting
         )
-        return Review(present, findings, unacknowledged, mismatch, awaiting, accepted)
+        orphan = self.present[SECOND] & ~present
+        return Review(present, findings, unacknowledged, mismatch, awaiting, accepted, orphan)
 
     def differences(self, slot: int) -> list[tuple[str, int, int]]:
         """The fields where the two entries of a protocol differ: (field, first, second)."""
@@ -298,7 +315,12 @@ class Ledger:
 
     def messages(self, slot: int, mask: int, policy: CheckPolicy | None = None) -> list[str]:
         """``CODE: message`` for each check in ``mask`` that a protocol fails."""
-        columns = self.columns().take(np.array([slot]))
+        election = self.election
+        columns = Columns(
+            self.values[FIRST, [slot]],
+            election.option_counts[election.slot_constituency[[slot]]],
+            election.precinct_voters[election.slot_precinct[[slot]]],
+        )
         return [f"{code}: {describe(code, columns, 0, policy)}" for code in codes(mask)]
 
 

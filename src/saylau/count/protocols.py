@@ -23,7 +23,7 @@ import polars as pl
 
 from saylau.count.checks import WARNING_BITS
 from saylau.count.definition import Election
-from saylau.count.errors import InputError, read_text
+from saylau.count.errors import InputError, load_json, read_text
 
 COUNT_FIELDS = (
     "registered",
@@ -252,12 +252,9 @@ def _json_raw(path: Path) -> _Raw:
     except InputError as error:
         raise FileRefused(source, [error]) from None
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FileRefused(
-            source,
-            [InputError(source, f"line {error.lineno}, column {error.colno}", "", error.msg)],
-        ) from None
+        document = load_json(text, source)
+    except InputError as error:
+        raise FileRefused(source, [error]) from None
     if not isinstance(document, dict) or not isinstance(document.get("protocols"), list):
         raise FileRefused(
             source, [InputError(source, "", "protocols", 'expected {"protocols": [...]}')]
@@ -272,6 +269,11 @@ def _json_raw(path: Path) -> _Raw:
             continue
         record = {k: v for k, v in item.items() if k != "lines"}
         lines = item.get("lines", [])
+        written_out = sorted(k for k in record if LINE.match(k))
+        if "lines" in item and written_out:
+            early.append(
+                (i + 1, where, written_out[0], "give the votes either as 'lines' or as line_k")
+            )
         if not isinstance(lines, list):
             early.append((i + 1, where, "lines", "expected an array of vote counts"))
             lines = []
@@ -506,7 +508,7 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
     counts = numbers[:, : len(COUNT_FIELDS)]
     lines = numbers[:, len(COUNT_FIELDS) : len(COUNT_FIELDS) + width]
     entry = numbers[:, -1]
-    wrong_entry = (entry != NOT_REPORTED) & (entry != 1) & (entry != 2)
+    wrong_entry = (entry != NOT_REPORTED) & (entry != _UNREADABLE) & (entry != 1) & (entry != 2)
     problems.rows(raw, wrong_entry, "entry", lambda row: f"expected 1 or 2, got {int(entry[row])}")
     entry = np.where(entry == NOT_REPORTED, 1, entry).astype(np.int8)
     acknowledged = _acknowledged(raw, problems)

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from saylau.count.checks import BY_CODE, CHECKS, ERROR_MASK, codes
-from saylau.count.ledger import FIRST
+from saylau.count.checks import BITS, BY_CODE, CHECKS, ERROR_MASK
+from saylau.count.ledger import FIRST, SECOND
 from saylau.count.protocols import COUNT_FIELDS
 from saylau.count.tally import BodyResult, Count, Progress, Totals
 from saylau.law.numbers import percent_text
@@ -28,6 +28,8 @@ from saylau.law.numbers import percent_text
 FORMAT = "saylau.results/1"
 LEVELS = ("nation", "region", "district", "constituency", "precinct")
 DEFAULT_LEVELS = ("nation", "region", "constituency")
+DEFAULT_CSV_LEVELS = ("nation", "region", "district", "constituency")
+"""Precinct-level CSV (a row per protocol and option) is written only when asked for."""
 MAX_LISTED = 1000
 """At most this many blocked protocols, mismatches and corrections are listed in full."""
 
@@ -80,30 +82,54 @@ def protocol_ref(count: Count, slot: int) -> dict[str, str]:
     return {"precinct": precinct.id, "precinct_name": precinct.name, "contest": contest.id}
 
 
+SECOND_ONLY = "D-FIRST-ENTRY-MISSING"
+"""Only a second entry of the protocol is on record."""
+DIFFERENT = "D-DOUBLE-ENTRY"
+"""The two entries of the protocol differ."""
+
+
+RULES = {
+    **{check.code: check.rule for check in CHECKS},
+    DIFFERENT: "the two entries agree field by field",
+    SECOND_ONLY: "a second entry comes with a first",
+}
+"""What each code that can hold a protocol back checks."""
+
+
+def held_back(count: Count) -> np.ndarray:
+    """For every expected protocol, the checks that hold it back (errors and unacknowledged
+    warnings), as a bit mask."""
+    review = count.review
+    return np.asarray((review.findings & ERROR_MASK) | review.unacknowledged)
+
+
 def checks_json(count: Count) -> dict[str, Any]:
     """The checks: counts by status and by code, and the protocols held back, each with why."""
     review, ledger = count.review, count.ledger
     by_code: dict[str, dict[str, Any]] = {}
-    for i, check in enumerate(CHECKS):
-        bit = 1 << i
+    for check in CHECKS:
+        bit = BITS[check.code]
         fired = int(((review.findings & bit) != 0).sum())
-        open_ = int(((review.unacknowledged & bit) != 0).sum())
         by_code[check.code] = {
             "kind": check.kind.value,
             "rule": check.rule,
             "protocols": fired,
-            "unacknowledged": open_ if check.kind.value == "warning" else fired,
+            "unacknowledged": int(((held_back(count) & bit) != 0).sum()),
         }
     blocked = np.flatnonzero(review.blocked)
+    masks = held_back(count)
     listed = []
     for slot in blocked[:MAX_LISTED]:
         s = int(slot)
-        problems = ledger.messages(
-            s, int(review.findings[s] & ERROR_MASK) | int(review.unacknowledged[s])
-        )
+        problems = ledger.messages(s, int(masks[s])) if review.present[s] else []
+        if review.second_only[s]:
+            problems.append(
+                f"{SECOND_ONLY}: only a second entry is on record (from"
+                f" {ledger.origin_of(SECOND, s)}); the first entry is missing"
+            )
         entry: dict[str, Any] = {
             **protocol_ref(count, s),
-            "entered_from": ledger.origin_of(FIRST, s),
+            "entered_from": ledger.origin_of(FIRST if review.present[s] else SECOND, s),
             "problems": problems,
         }
         if review.mismatch[s]:
@@ -120,6 +146,7 @@ def checks_json(count: Count) -> dict[str, Any]:
         "with_unacknowledged_warnings": int((review.unacknowledged != 0).sum()),
         "double_entry_mismatches": int(review.mismatch.sum()),
         "awaiting_second_entry": int(review.awaiting_second.sum()),
+        "second_entry_only": int(review.second_only.sum()),
         "by_code": by_code,
         "blocked_protocols": listed,
         "blocked_not_listed": max(0, len(blocked) - MAX_LISTED),
@@ -228,14 +255,18 @@ CSV_COLUMNS = (
 )
 
 
-def write_csv(count: Count, directory: Path, levels: Iterable[str] = LEVELS) -> list[Path]:
+def write_csv(
+    count: Count, directory: Path, levels: Iterable[str] = DEFAULT_CSV_LEVELS
+) -> list[Path]:
     """One long CSV per level (``<level>.csv``): a row per contest, unit and option, with the
-    unit's protocol figures repeated on each of its rows."""
+    unit's protocol figures repeated on each of its rows. Each file is written whole (to a
+    temporary name, then renamed)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for level in [lvl for lvl in LEVELS if lvl in set(levels)]:
         path = directory / f"{level}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        partial = directory / f".{level}.csv.partial"
+        with partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(CSV_COLUMNS)
             for contest in count.election.file.contests:
@@ -254,17 +285,24 @@ def write_csv(count: Count, directory: Path, levels: Iterable[str] = LEVELS) -> 
                     ]
                     for option, votes in totals.named_votes(row).items():
                         writer.writerow([*head, option, votes])
+        partial.replace(path)
         written.append(path)
     return written
 
 
 def code_summary(count: Count) -> Counter[str]:
-    """How many protocols each check code holds back right now."""
-    held = Counter[str]()
+    """How many protocols each code holds back right now."""
     review = count.review
-    for slot in np.flatnonzero(review.blocked):
-        mask = int(review.findings[slot] & ERROR_MASK) | int(review.unacknowledged[slot])
-        held.update(codes(mask))
+    masks = held_back(count)[review.blocked]
+    held = Counter[str]()
+    for check in CHECKS:
+        number = int(((masks & BITS[check.code]) != 0).sum())
+        if number:
+            held[check.code] = number
+    if review.mismatch.any():
+        held[DIFFERENT] = int(review.mismatch.sum())
+    if review.second_only.any():
+        held[SECOND_ONLY] = int(review.second_only.sum())
     return held
 
 
