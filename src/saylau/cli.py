@@ -624,10 +624,14 @@ def generate(
             f"--inject: unknown defect(s) {sorted(wanted - known)};"
             f" expected some of {sorted(known)}"
         )
-    if out_dir.exists() and any(out_dir.iterdir()):
-        fail(f"{out_dir}: the folder is not empty; choose a new one")
-    generated = generate_kz_2023(out_dir, seed=seed, precincts=precincts, inject=wanted)
-    out.print(str(generated), markup=False)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        fail(f"{out_dir}: not an empty folder; choose a new one")
+
+    def run() -> None:
+        generated = generate_kz_2023(out_dir, seed=seed, precincts=precincts, inject=wanted)
+        out.print(str(generated), markup=False)
+
+    guarded(run)
 
 
 def write_json(path: Path, document: Any) -> None:

@@ -484,9 +484,13 @@ def render_report(count: Count, main_body: str | None = None) -> str:
 
 
 def write_report(count: Count, path: Path, main_body: str | None = None) -> Path:
-    """Write :func:`render_report` to ``path`` (UTF-8) and return the path."""
+    """Write :func:`render_report` to ``path`` (UTF-8) and return the path. The page is
+    written whole: to a temporary name first, then renamed."""
+    page = render_report(count, main_body)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(count, main_body), encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(path)
     return path
 
 
