@@ -12,8 +12,9 @@ import pytest
 from tiny import clean_rows, definition_copy, slot_of, write_csv, write_definition
 
 from saylau.count.definition import Election, read_definition
+from saylau.count.fields import COUNT_FIELDS, NOT_REPORTED
 from saylau.count.ledger import FIRST, SECOND, Ledger
-from saylau.count.protocols import COUNT_FIELDS, NOT_REPORTED, FileRefused, read_protocols
+from saylau.count.protocols import FileRefused, read_protocols
 from saylau.count.tally import count_ledger
 
 Row = dict[str, Any]

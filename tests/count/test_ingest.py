@@ -25,8 +25,9 @@ from tiny import (
 
 from saylau.count.definition import Election, read_definition
 from saylau.count.directory import import_file, load, protocol_files
+from saylau.count.fields import COUNT_FIELDS
 from saylau.count.ledger import Ledger
-from saylau.count.protocols import COUNT_FIELDS, FileRefused, ProtocolTable, read_protocols
+from saylau.count.protocols import FileRefused, ProtocolTable, read_protocols
 
 Row = dict[str, Any]
 HEADER = "row 1 (the header)"

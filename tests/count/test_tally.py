@@ -27,8 +27,9 @@ from tiny import (
 from saylau.count.checks import WARNING_BITS
 from saylau.count.definition import read_definition
 from saylau.count.directory import import_file, load
+from saylau.count.fields import COUNT_FIELDS
 from saylau.count.ledger import Ledger
-from saylau.count.protocols import COUNT_FIELDS, read_protocols
+from saylau.count.protocols import read_protocols
 from saylau.count.tally import Count, Progress, count_ledger
 
 Row = dict[str, Any]

@@ -20,23 +20,21 @@ from functools import cached_property
 
 import numpy as np
 
-# The column order of ``saylau.count.protocols.COUNT_FIELDS``; repeated here so that the checks
-# do not depend on the readers.
-(
-    REGISTERED,
-    ADDED,
-    RECEIVED,
-    IN_ROOM,
-    OUTSIDE,
+from saylau.count.fields import (
     ABSENTEE,
-    CANCELLED,
-    FOUND_STATIONARY,
-    FOUND_MOBILE,
-    INVALID,
+    ADDED,
     AGAINST_ALL,
-) = range(11)
-FIRST_LINE = 11
-MISSING = -1
+    CANCELLED,
+    FIRST_LINE,
+    FOUND_MOBILE,
+    FOUND_STATIONARY,
+    IN_ROOM,
+    INVALID,
+    OUTSIDE,
+    RECEIVED,
+    REGISTERED,
+)
+from saylau.count.fields import NOT_REPORTED as MISSING
 
 
 class Kind(StrEnum):

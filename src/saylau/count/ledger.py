@@ -33,12 +33,8 @@ from saylau.count.checks import (
 )
 from saylau.count.definition import Election
 from saylau.count.errors import InputError
-from saylau.count.protocols import (
-    COUNT_FIELDS,
-    NOT_REPORTED,
-    FileRefused,
-    ProtocolTable,
-)
+from saylau.count.fields import COUNT_FIELDS, NOT_REPORTED
+from saylau.count.protocols import FileRefused, ProtocolTable
 
 FIRST, SECOND = 0, 1
 

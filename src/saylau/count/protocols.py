@@ -24,28 +24,10 @@ import polars as pl
 from saylau.count.checks import WARNING_BITS
 from saylau.count.definition import Election
 from saylau.count.errors import InputError, load_json, read_text
+from saylau.count.fields import COUNT_FIELDS, NOT_REPORTED, REQUIRED_FIELDS
 
-COUNT_FIELDS = (
-    "registered",
-    "added",
-    "received",
-    "issued_in_room",
-    "issued_outside",
-    "issued_absentee",
-    "cancelled",
-    "found_stationary",
-    "found_mobile",
-    "invalid",
-    "against_all",
-)
-"""The protocol's figures other than the votes on each ballot line, in column order."""
-REQUIRED_FIELDS = frozenset(
-    {"registered", "issued_in_room", "issued_outside", "issued_absentee", "invalid", "against_all"}
-)
 META_FIELDS = ("entry", "entered_by", "entered_at", "correction", "acknowledged")
 ID_FIELDS = ("precinct", "contest")
-NOT_REPORTED = -1
-"""The value of an optional figure left blank."""
 MAX_FIGURE = 10**9
 """No polling station counts a billion of anything; a larger figure is a typing error. The cap
 also keeps every sum and every exact share comparison inside 64-bit integers."""

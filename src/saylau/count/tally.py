@@ -15,10 +15,10 @@ from functools import cached_property
 
 import numpy as np
 
-from saylau.count.checks import AGAINST_ALL, INVALID, CheckPolicy
+from saylau.count.checks import CheckPolicy
 from saylau.count.definition import BallotKind, Body, Contest, Election, Level
+from saylau.count.fields import AGAINST_ALL, COUNT_FIELDS, INVALID, NOT_REPORTED
 from saylau.count.ledger import Ledger, Review
-from saylau.count.protocols import COUNT_FIELDS, NOT_REPORTED
 from saylau.law.ballots import (
     BallotError,
     Ballots,

@@ -71,7 +71,7 @@ from typing import Any
 import numpy as np
 
 from saylau.count.definition import BallotKind, Constituency, Contest, Election, Level, Unit
-from saylau.count.protocols import COUNT_FIELDS
+from saylau.count.fields import AGAINST_ALL, COUNT_FIELDS, INVALID
 from saylau.count.tally import Count, Progress, Totals, group_sum
 from saylau.publish.results import overall_progress, software
 
@@ -80,8 +80,6 @@ AGAINST_ALL_LANGUAGE = "en"
 UNIT_TYPES = {Level.NATION: "country", Level.REGION: "other", Level.DISTRICT: "other"}
 """NIST ``ReportingUnitType`` by level; ``other`` levels name themselves in ``OtherType``."""
 BREAKDOWN_LEVELS = (Level.REGION, Level.DISTRICT)
-INVALID = COUNT_FIELDS.index("invalid")
-AGAINST_ALL = COUNT_FIELDS.index("against_all")
 
 JSON = dict[str, Any]
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from saylau.count.checks import BITS, BY_CODE, CHECKS, ERROR_MASK
+from saylau.count.fields import COUNT_FIELDS
 from saylau.count.ledger import FIRST, SECOND
-from saylau.count.protocols import COUNT_FIELDS
 from saylau.count.tally import BodyResult, Count, Progress, Totals
 from saylau.law.numbers import percent_text
 
