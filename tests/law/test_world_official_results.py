@@ -13,8 +13,11 @@ from typing import Any
 
 import pytest
 
+from saylau.count.ballots_json import parse_election
 from saylau.law.ballots import Ballots, Candidate, ContestVotes, ListVotes
+from saylau.law.methods import SAINTE_LAGUE
 from saylau.law.numbers import percent_text
+from saylau.law.results import Result
 from saylau.law.rulebooks import REGISTRY
 from saylau.law.trail import (
     Admitted,
@@ -25,7 +28,9 @@ from saylau.law.trail import (
     MinimumSeats,
     Quota,
     RunoffNeeded,
+    SeatsTotal,
     Standing,
+    TierHeading,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -170,6 +175,78 @@ def test_us_2020_every_state_first_gets_one_seat_and_seat_435_goes_to_minnesota(
     assert minimum.seats_each == 1
     assert len(minimum.options) == 50
     assert "seat 435: Minnesota" in result.trail.explain()
+
+
+# --- Norway -----------------------------------------------------------------------------------
+
+
+def storting_2021() -> tuple[dict[str, Any], Result]:
+    entry = election("no", "NO-STORTING-2021")
+    ballots = parse_election(entry["input"], "no-official-results.json")[0]
+    return entry, REGISTRY.on("no.storting.county", entry["date"]).elect(ballots)
+
+
+def county_seats(result: Result) -> dict[str, dict[str, int]]:
+    """Each county's seats, read from the trail: the county's heading, then its seats."""
+    seats: dict[str, dict[str, int]] = {}
+    county: str | None = None
+    for step in result.trail:
+        if isinstance(step, TierHeading):
+            county = step.name
+        elif isinstance(step, SeatsTotal) and county is not None:
+            seats[county] = {party: n for party, n in step.seats.items() if n}
+            county = None
+    return seats
+
+
+def test_norway_2021_county_returns_add_up_to_the_published_national_votes() -> None:
+    entry, _ = storting_2021()
+    totals: dict[str, int] = {}
+    for county in entry["input"]["constituencies"]:
+        for row in county["lists"]["parties"]:
+            totals[row["name"]] = totals.get(row["name"], 0) + row["votes"]
+    published = entry["published"]
+    assert {name: totals[name] for name in published["national_votes"]} == (
+        published["national_votes"]
+    )
+    assert sum(totals.values()) == published["valid_votes"]
+
+
+def test_norway_2021_oslo_19_county_seats_by_modified_sainte_lague() -> None:
+    entry, result = storting_2021()
+    oslo = county_seats(result)["Oslo"]
+    assert oslo == entry["published"]["county_seats"]["Oslo"]
+    assert sum(oslo.values()) == 19
+
+
+def test_norway_2021_every_county_has_its_published_county_seats() -> None:
+    entry, result = storting_2021()
+    published = entry["published"]
+    assert county_seats(result) == published["county_seats"]
+    assert sum(result.seats.values()) == 150
+    assert result.is_final
+    # With one levelling seat each, the 19 counties fill the Storting's 169 seats.
+    assert (
+        sum(result.seats.values()) + len(published["levelling_seats"]) == published["seats_total"]
+    )
+
+
+def test_norway_2021_pasientfokus_takes_a_finnmark_seat_with_no_threshold() -> None:
+    _, result = storting_2021()
+    assert county_seats(result)["Finnmark Finnmárku"]["Pasientfokus"] == 1
+    assert result.seats["Pasientfokus"] == 1
+
+
+def test_norway_2021_first_divisor_1_4_keeps_senterpartiet_from_an_oslo_seat() -> None:
+    # Plain Sainte-Laguë (first divisor 1) would give Oslo's last seat to Senterpartiet
+    # (11,953 votes) instead of Høyre's fifth.
+    entry, result = storting_2021()
+    [oslo] = [c for c in entry["input"]["constituencies"] if c["name"] == "Oslo"]
+    votes = {row["name"]: row["votes"] for row in oslo["lists"]["parties"]}
+    plain = SAINTE_LAGUE.allocate(votes, oslo["seats"]).seats
+    modified = county_seats(result)["Oslo"]
+    assert (plain["Høyre"], plain["Senterpartiet"]) == (modified["Høyre"] - 1, 1)
+    assert "Senterpartiet" not in modified
 
 
 # --- France -----------------------------------------------------------------------------------
