@@ -15,6 +15,7 @@ import pytest
 
 from saylau.count.ballots_json import parse_election
 from saylau.law.ballots import Ballots, Candidate, ContestVotes, ListVotes
+from saylau.law.margins import last_seats
 from saylau.law.methods import SAINTE_LAGUE
 from saylau.law.numbers import percent_text
 from saylau.law.results import Result
@@ -249,6 +250,69 @@ def test_norway_2021_first_divisor_1_4_keeps_senterpartiet_from_an_oslo_seat() -
     assert "Senterpartiet" not in modified
 
 
+# --- Spain ------------------------------------------------------------------------------------
+
+
+def congreso(election_id: str) -> tuple[dict[str, Any], Ballots, Result]:
+    entry = election("es", election_id)
+    ballots = parse_election(entry["input"], "es-official-results.json")[0]
+    return entry, ballots, REGISTRY.on("es.congreso", entry["date"]).elect(ballots)
+
+
+def test_spain_2023_navarra_psoe_2_eh_bildu_pp_upn_1_each_sumar_none() -> None:
+    entry, _, result = congreso("ES-CONGRESO-2023-NAVARRA")
+    assert {party: n for party, n in result.seats.items() if n} == entry["published"]["seats"]
+    assert sum(result.seats.values()) == 5
+    # One province of 52: the seats are Navarra's, and the result says the rest is missing.
+    assert [q.code for q in result.questions] == ["constituencies_missing"]
+
+
+def test_spain_2023_navarra_3_percent_is_of_valid_votes_with_blank_ballots() -> None:
+    entry, _, result = congreso("ES-CONGRESO-2023-NAVARRA")
+    steps = {s.option: s for s in result.trail if isinstance(s, Admitted | Excluded)}
+    published_ = entry["published"]
+    assert {s.base for s in steps.values()} == {published_["valid_votes"]}
+    for name, percent in published_["percent"].items():
+        assert percent_text(steps[name].votes, steps[name].base) == published(percent)
+    # Geroa Bai's 9,938 votes are 2.91%: below 3%, out of the count.
+    assert [s.option for s in steps.values() if isinstance(s, Excluded)] == [
+        "Geroa Bai",
+        "PACMA",
+        "PUM+J",
+        "Frente Obrero",
+    ]
+    lists = entry["input"]["constituencies"][0]["lists"]
+    assert published_["valid_votes"] + lists["invalid"] == published_["total_votes"]
+
+
+def test_spain_2023_navarra_last_seat_is_psoe_s_second_sumar_was_2855_votes_short() -> None:
+    # PSOE's second quotient 93,553 / 2 = 46,776.5 beats Sumar's 43,922: 2,855 votes more
+    # would have given Sumar the seat. Sainte-Laguë (93,553 / 3 = 31,184.3) would have.
+    entry, ballots, result = congreso("ES-CONGRESO-2023-NAVARRA")
+    [last] = last_seats(REGISTRY.on("es.congreso", entry["date"]).composition, ballots)
+    assert (last.seat, last.winner, last.runner_up, last.votes_needed) == (5, "PSOE", "Sumar", 2855)
+    admitted = {s.option: s.votes for s in result.trail if isinstance(s, Admitted)}
+    plain = SAINTE_LAGUE.allocate(admitted, 5).seats
+    assert (plain["PSOE"], plain["Sumar"]) == (1, 1)
+
+
+def test_spain_2015_madrid_36_seats_pp_13_podemos_8_ciudadanos_7_psoe_6_iu_2() -> None:
+    entry, _, result = congreso("ES-CONGRESO-2015-MADRID")
+    assert {party: n for party, n in result.seats.items() if n} == entry["published"]["seats"]
+    assert sum(result.seats.values()) == 36
+    steps = {s.option: s for s in result.trail if isinstance(s, Admitted | Excluded)}
+    assert {s.base for s in steps.values()} == {entry["published"]["valid_votes"]}
+    for name, percent in entry["published"]["percent"].items():
+        assert percent_text(steps[name].votes, steps[name].base) == published(percent)
+
+
+def test_spain_2015_madrid_seat_36_is_pp_s_13th_psoe_was_6012_votes_short() -> None:
+    # PP's 13th quotient 1,210,219 / 13 = 93,093.8 against PSOE's 7th 645,645 / 7 = 92,235.
+    entry, ballots, _ = congreso("ES-CONGRESO-2015-MADRID")
+    [last] = last_seats(REGISTRY.on("es.congreso", entry["date"]).composition, ballots)
+    assert (last.seat, last.winner, last.runner_up, last.votes_needed) == (36, "PP", "PSOE", 6012)
+
+
 # --- France -----------------------------------------------------------------------------------
 
 
@@ -306,6 +370,7 @@ def test_france_2022_macron_wins_the_runoff_with_58_55_percent() -> None:
         ("il.knesset", "2022-11-01"),
         ("us.house", "2021-04-26"),
         ("fr.president", "2022-04-10"),
+        ("es.congreso", "2015-12-20"),
         ("es.congreso", "2023-07-23"),
         ("no.storting.county", "2021-09-13"),
         ("no.storting.county", "2025-09-08"),
