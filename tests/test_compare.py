@@ -16,7 +16,7 @@ MAZHILIS = str(ROOT / "examples" / "kz-mazhilis-2023.json")
 US_HOUSE = str(ROOT / "examples" / "us-house-2020.json")
 KNESSET = str(ROOT / "examples" / "il-knesset-2022.json")
 DUMA = str(ROOT / "examples" / "ru-duma-2021.json")
-MADRID = str(ROOT / "examples" / "es-congreso-2023.json")
+NAVARRA = str(ROOT / "examples" / "es-congreso-2023.json")
 
 runner = CliRunner()
 
@@ -153,7 +153,7 @@ def test_israel_2022_surplus_agreements_against_plain_dhondt() -> None:
 
 def test_methods_share_each_constituency_by_its_own_seats() -> None:
     document = as_json(
-        MADRID,
+        NAVARRA,
         "--rulebooks",
         "es.congreso",
         "--methods",
@@ -164,10 +164,10 @@ def test_methods_share_each_constituency_by_its_own_seats() -> None:
         "valid",
     )
     runs = runs_by_label(document)
-    assert runs["es.congreso"]["total_seats"] == runs["sainte-lague"]["total_seats"] == 37
-    # D'Hondt's last seat goes to the larger PSOE; Sainte-Laguë gives it to Vox.
-    assert (runs["es.congreso"]["seats"]["PSOE"], runs["es.congreso"]["seats"]["Vox"]) == (11, 4)
-    assert (runs["sainte-lague"]["seats"]["PSOE"], runs["sainte-lague"]["seats"]["Vox"]) == (10, 5)
+    assert runs["es.congreso"]["total_seats"] == runs["sainte-lague"]["total_seats"] == 5
+    # Navarra 2023: D'Hondt's last seat is PSOE's second; Sainte-Laguë gives it to Sumar.
+    assert (runs["es.congreso"]["seats"]["PSOE"], runs["es.congreso"]["seats"]["Sumar"]) == (2, 0)
+    assert (runs["sainte-lague"]["seats"]["PSOE"], runs["sainte-lague"]["seats"]["Sumar"]) == (1, 1)
 
 
 def test_options_can_also_be_repeated() -> None:

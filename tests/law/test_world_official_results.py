@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 
+from saylau.count.ballots_json import parse_election
 from saylau.law.ballots import Ballots, Candidate, ContestVotes, ListVotes
+from saylau.law.margins import last_seats
+from saylau.law.methods import SAINTE_LAGUE
 from saylau.law.numbers import percent_text
+from saylau.law.results import Result
 from saylau.law.rulebooks import REGISTRY
 from saylau.law.trail import (
     Admitted,
@@ -25,7 +29,9 @@ from saylau.law.trail import (
     MinimumSeats,
     Quota,
     RunoffNeeded,
+    SeatsTotal,
     Standing,
+    TierHeading,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -172,6 +178,141 @@ def test_us_2020_every_state_first_gets_one_seat_and_seat_435_goes_to_minnesota(
     assert "seat 435: Minnesota" in result.trail.explain()
 
 
+# --- Norway -----------------------------------------------------------------------------------
+
+
+def storting_2021() -> tuple[dict[str, Any], Result]:
+    entry = election("no", "NO-STORTING-2021")
+    ballots = parse_election(entry["input"], "no-official-results.json")[0]
+    return entry, REGISTRY.on("no.storting.county", entry["date"]).elect(ballots)
+
+
+def county_seats(result: Result) -> dict[str, dict[str, int]]:
+    """Each county's seats, read from the trail: the county's heading, then its seats."""
+    seats: dict[str, dict[str, int]] = {}
+    county: str | None = None
+    for step in result.trail:
+        if isinstance(step, TierHeading):
+            county = step.name
+        elif isinstance(step, SeatsTotal) and county is not None:
+            seats[county] = {party: n for party, n in step.seats.items() if n}
+            county = None
+    return seats
+
+
+def test_norway_2021_county_returns_add_up_to_the_published_national_votes() -> None:
+    entry, _ = storting_2021()
+    totals: dict[str, int] = {}
+    for county in entry["input"]["constituencies"]:
+        for row in county["lists"]["parties"]:
+            totals[row["name"]] = totals.get(row["name"], 0) + row["votes"]
+    published = entry["published"]
+    assert {name: totals[name] for name in published["national_votes"]} == (
+        published["national_votes"]
+    )
+    assert sum(totals.values()) == published["valid_votes"]
+
+
+def test_norway_2021_oslo_19_county_seats_by_modified_sainte_lague() -> None:
+    entry, result = storting_2021()
+    oslo = county_seats(result)["Oslo"]
+    assert oslo == entry["published"]["county_seats"]["Oslo"]
+    assert sum(oslo.values()) == 19
+
+
+def test_norway_2021_every_county_has_its_published_county_seats() -> None:
+    entry, result = storting_2021()
+    published = entry["published"]
+    assert county_seats(result) == published["county_seats"]
+    assert sum(result.seats.values()) == 150
+    assert result.is_final
+    # With one levelling seat each, the 19 counties fill the Storting's 169 seats.
+    assert (
+        sum(result.seats.values()) + len(published["levelling_seats"]) == published["seats_total"]
+    )
+
+
+def test_norway_2021_pasientfokus_takes_a_finnmark_seat_with_no_threshold() -> None:
+    _, result = storting_2021()
+    assert county_seats(result)["Finnmark Finnmárku"]["Pasientfokus"] == 1
+    assert result.seats["Pasientfokus"] == 1
+
+
+def test_norway_2021_first_divisor_1_4_keeps_senterpartiet_from_an_oslo_seat() -> None:
+    # Plain Sainte-Laguë (first divisor 1) would give Oslo's last seat to Senterpartiet
+    # (11,953 votes) instead of Høyre's fifth.
+    entry, result = storting_2021()
+    [oslo] = [c for c in entry["input"]["constituencies"] if c["name"] == "Oslo"]
+    votes = {row["name"]: row["votes"] for row in oslo["lists"]["parties"]}
+    plain = SAINTE_LAGUE.allocate(votes, oslo["seats"]).seats
+    modified = county_seats(result)["Oslo"]
+    assert (plain["Høyre"], plain["Senterpartiet"]) == (modified["Høyre"] - 1, 1)
+    assert "Senterpartiet" not in modified
+
+
+# --- Spain ------------------------------------------------------------------------------------
+
+
+def congreso(election_id: str) -> tuple[dict[str, Any], Ballots, Result]:
+    entry = election("es", election_id)
+    ballots = parse_election(entry["input"], "es-official-results.json")[0]
+    return entry, ballots, REGISTRY.on("es.congreso", entry["date"]).elect(ballots)
+
+
+def test_spain_2023_navarra_psoe_2_eh_bildu_pp_upn_1_each_sumar_none() -> None:
+    entry, _, result = congreso("ES-CONGRESO-2023-NAVARRA")
+    assert {party: n for party, n in result.seats.items() if n} == entry["published"]["seats"]
+    assert sum(result.seats.values()) == 5
+    # One province of 52: the seats are Navarra's, and the result says the rest is missing.
+    assert [q.code for q in result.questions] == ["constituencies_missing"]
+
+
+def test_spain_2023_navarra_3_percent_is_of_valid_votes_with_blank_ballots() -> None:
+    entry, _, result = congreso("ES-CONGRESO-2023-NAVARRA")
+    steps = {s.option: s for s in result.trail if isinstance(s, Admitted | Excluded)}
+    published_ = entry["published"]
+    assert {s.base for s in steps.values()} == {published_["valid_votes"]}
+    for name, percent in published_["percent"].items():
+        assert percent_text(steps[name].votes, steps[name].base) == published(percent)
+    # Geroa Bai's 9,938 votes are 2.91%: below 3%, out of the count.
+    assert [s.option for s in steps.values() if isinstance(s, Excluded)] == [
+        "Geroa Bai",
+        "PACMA",
+        "PUM+J",
+        "Frente Obrero",
+    ]
+    lists = entry["input"]["constituencies"][0]["lists"]
+    assert published_["valid_votes"] + lists["invalid"] == published_["total_votes"]
+
+
+def test_spain_2023_navarra_last_seat_is_psoe_s_second_sumar_was_2855_votes_short() -> None:
+    # PSOE's second quotient 93,553 / 2 = 46,776.5 beats Sumar's 43,922: 2,855 votes more
+    # would have given Sumar the seat. Sainte-Laguë (93,553 / 3 = 31,184.3) would have.
+    entry, ballots, result = congreso("ES-CONGRESO-2023-NAVARRA")
+    [last] = last_seats(REGISTRY.on("es.congreso", entry["date"]).composition, ballots)
+    assert (last.seat, last.winner, last.runner_up, last.votes_needed) == (5, "PSOE", "Sumar", 2855)
+    admitted = {s.option: s.votes for s in result.trail if isinstance(s, Admitted)}
+    plain = SAINTE_LAGUE.allocate(admitted, 5).seats
+    assert (plain["PSOE"], plain["Sumar"]) == (1, 1)
+
+
+def test_spain_2015_madrid_36_seats_pp_13_podemos_8_ciudadanos_7_psoe_6_iu_2() -> None:
+    entry, _, result = congreso("ES-CONGRESO-2015-MADRID")
+    assert {party: n for party, n in result.seats.items() if n} == entry["published"]["seats"]
+    assert sum(result.seats.values()) == 36
+    steps = {s.option: s for s in result.trail if isinstance(s, Admitted | Excluded)}
+    assert {s.base for s in steps.values()} == {entry["published"]["valid_votes"]}
+    for name, percent in entry["published"]["percent"].items():
+        assert percent_text(steps[name].votes, steps[name].base) == published(percent)
+
+
+def test_spain_2015_madrid_seat_36_is_pp_s_13th_psoe_was_6012_votes_short() -> None:
+    # PP's 13th quotient 1,210,219 / 13 = 93,093.8 against PSOE's 7th 645,645 / 7 = 92,235.
+    entry, ballots, _ = congreso("ES-CONGRESO-2015-MADRID")
+    [last] = last_seats(REGISTRY.on("es.congreso", entry["date"]).composition, ballots)
+    assert (last.seat, last.winner, last.runner_up, last.votes_needed) == (36, "PP", "PSOE", 6012)
+
+
 # --- France -----------------------------------------------------------------------------------
 
 
@@ -229,6 +370,7 @@ def test_france_2022_macron_wins_the_runoff_with_58_55_percent() -> None:
         ("il.knesset", "2022-11-01"),
         ("us.house", "2021-04-26"),
         ("fr.president", "2022-04-10"),
+        ("es.congreso", "2015-12-20"),
         ("es.congreso", "2023-07-23"),
         ("no.storting.county", "2021-09-13"),
         ("no.storting.county", "2025-09-08"),

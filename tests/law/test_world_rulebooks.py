@@ -164,8 +164,9 @@ def test_bad_world_input_is_located(parts: dict[str, object], fragment: str) -> 
     assert str(error.value).startswith("in.json")
 
 
-def test_examples_are_labelled_what_if_where_no_official_return_was_found() -> None:
+def test_world_examples_are_real_returns_that_name_their_sources() -> None:
     root = Path(__file__).resolve().parents[2] / "examples"
     for name in ("es-congreso-2023.json", "no-storting-2021.json"):
-        text = json.loads((root / name).read_text(encoding="utf-8"))["description"]
-        assert text.startswith("WHAT-IF, not an election result")
+        example = json.loads((root / name).read_text(encoding="utf-8"))
+        assert "WHAT-IF" not in example["description"]
+        assert example["source"]
