@@ -19,6 +19,7 @@ merged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -39,12 +40,19 @@ from saylau.count.protocols import FileRefused, ProtocolTable
 FIRST, SECOND = 0, 1
 
 
+class ChangeKind(StrEnum):
+    """What a later row did to an entry on record."""
+
+    CORRECTED = "corrected"
+    ACKNOWLEDGED = "acknowledged"
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """A change to an entry already on record: a correction (with the earlier numbers) or new
     acknowledgements."""
 
-    kind: str
+    kind: ChangeKind
     slot: int
     entry: int
     by: str
@@ -243,7 +251,7 @@ class Ledger:
             e, s = int(place[row]), int(slot[row])
             self.changes.append(
                 _change(
-                    "corrected",
+                    ChangeKind.CORRECTED,
                     table,
                     int(row),
                     e,
@@ -257,7 +265,7 @@ class Ledger:
         for row in np.flatnonzero(new_acks):
             e, s = int(place[row]), int(slot[row])
             fresh = int(table.acknowledged[row]) & ~int(self.acknowledged[e, s])
-            self.changes.append(_change("acknowledged", table, int(row), e, acknowledged=fresh))
+            self.changes.append(_change(ChangeKind.ACKNOWLEDGED, table, int(row), e, acknowledged=fresh))
         self.values[place[write], slot[write]] = table.values[write]
         self.acknowledged[place[write], slot[write]] = table.acknowledged[write]
         np.bitwise_or.at(self.acknowledged, (place[kept], slot[kept]), table.acknowledged[kept])
@@ -321,7 +329,7 @@ class Ledger:
 
 
 def _change(
-    kind: str,
+    kind: ChangeKind,
     table: ProtocolTable,
     row: int,
     entry: int,

@@ -21,7 +21,7 @@ import numpy as np
 
 from saylau.count.checks import BITS, BY_CODE, CHECKS, ERROR_MASK
 from saylau.count.fields import COUNT_FIELDS
-from saylau.count.ledger import FIRST, SECOND
+from saylau.count.ledger import FIRST, SECOND, ChangeKind
 from saylau.count.tally import BodyResult, Count, Progress, Totals
 from saylau.law.numbers import percent_text
 
@@ -161,14 +161,14 @@ def corrections_json(count: Count) -> list[dict[str, Any]]:
     for change in ledger.changes[:MAX_LISTED]:
         item: dict[str, Any] = {
             **protocol_ref(count, change.slot),
-            "kind": change.kind,
+            "kind": change.kind.value,
             "entry": change.entry,
             "by": change.by,
             "at": change.at,
             "reason": change.reason,
             "source": f"{change.source} {change.where}",
         }
-        if change.kind == "corrected":
+        if change.kind is ChangeKind.CORRECTED:
             item["changed"] = [
                 {"field": ledger.field_name(i), "before": before, "after": after}
                 for i, (before, after) in enumerate(zip(change.before, change.after, strict=True))
