@@ -265,7 +265,9 @@ class Ledger:
         for row in np.flatnonzero(new_acks):
             e, s = int(place[row]), int(slot[row])
             fresh = int(table.acknowledged[row]) & ~int(self.acknowledged[e, s])
-            self.changes.append(_change(ChangeKind.ACKNOWLEDGED, table, int(row), e, acknowledged=fresh))
+            self.changes.append(
+                _change(ChangeKind.ACKNOWLEDGED, table, int(row), e, acknowledged=fresh)
+            )
         self.values[place[write], slot[write]] = table.values[write]
         self.acknowledged[place[write], slot[write]] = table.acknowledged[write]
         np.bitwise_or.at(self.acknowledged, (place[kept], slot[kept]), table.acknowledged[kept])
