@@ -12,6 +12,7 @@ import pytest
 
 from saylau.count.ballots_json import read_election
 from saylau.law.ballots import (
+    SELF_NOMINATED,
     BallotError,
     Ballots,
     Candidate,
@@ -260,7 +261,8 @@ def test_mazhilis_2023_example_reproduces_the_published_seats() -> None:
         "Baytaq": 0,
     }
     assert result.seats["Amanat"] == 62
-    assert result.seats["Self-nominated"] == 7
+    assert result.seats[SELF_NOMINATED] == 7  # the district winners of no party, together
+    assert SELF_NOMINATED == "Self-nominated"
 
 
 # --- the Mazhilis list tier through the rulebook ----------------------------------------------

@@ -10,6 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+SELF_NOMINATED = "Self-nominated"
+"""The party a seat counts for when its winner stands for no party: the self-nominated (and
+independents) count together, as one."""
+
 
 class BallotError(ValueError):
     """Totals that cannot be counted: negative numbers, unknown parties, duplicate names."""
@@ -293,7 +297,7 @@ class RegionVotes:
 
 def party_of_winner(district: DistrictWinner) -> str:
     """The party a constituency counts for; winners without a party count as such."""
-    return district.party or "Self-nominated"
+    return district.party or SELF_NOMINATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,10 +360,11 @@ class Ballots:
 
 def party_of(candidate: Candidate) -> str:
     """The party a district seat counts for; the self-nominated count as such."""
-    return candidate.party or "Self-nominated"
+    return candidate.party or SELF_NOMINATED
 
 
 __all__ = [
+    "SELF_NOMINATED",
     "BallotError",
     "Ballots",
     "Base",
