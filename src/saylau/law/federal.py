@@ -27,7 +27,7 @@ from saylau.law.citation import Citation
 from saylau.law.methods import Allocation, DivisorMethod
 from saylau.law.results import Question
 from saylau.law.thresholds import Threshold, admit
-from saylau.law.tiers import leveled_house
+from saylau.law.tiers import leveled_house, tie_question
 from saylau.law.ties import REPORT_TIES, TieRule
 from saylau.law.trail import (
     Leveling,
@@ -62,22 +62,6 @@ def national_lists(regions: tuple[RegionVotes, ...]) -> ListVotes:
             wins[party] = wins.get(party, 0) + count
         unlisted += region.lists.unlisted
     return ListVotes(votes, district_wins=wins, unlisted=unlisted)
-
-
-def _tie(contest: str, allocation: Allocation) -> list[Question]:
-    if allocation.tie is None:
-        return []
-    tie = allocation.tie
-    return [
-        Question(
-            "tie",
-            contest,
-            f"{', '.join(tie.options)} are tied for {tie.seats} seat(s): {tie.reason};"
-            " a recorded drawing of lots must decide",
-            tie.options,
-            tie.seats,
-        )
-    ]
 
 
 def _outside(wins: Mapping[str, int], admitted: set[str]) -> dict[str, int]:
@@ -121,7 +105,7 @@ class LevelledRegions:
         base = self.house - sum(outside.values())
         populations = {region.name: region.population or 0 for region in regions}
         land = self.method.allocate(populations, base, tie_rule=self.tie_rule)
-        questions = _tie("seats of the Länder", land)
+        questions = list(tie_question("seats of the Länder", land))
         quotas: list[tuple[str, Allocation | None]] = []
         minimum = dict.fromkeys(admitted, 0)
         overhang = dict.fromkeys(admitted, 0)
@@ -136,7 +120,7 @@ class LevelledRegions:
             )
             quotas.append((region.name, quota))
             if quota is not None:
-                questions += _tie(f"quotas in {region.name}", quota)
+                questions += tie_question(f"quotas in {region.name}", quota)
             for party in admitted:
                 share = quota.seats.get(party, 0) if quota else 0
                 won = region.lists.district_wins.get(party, 0)
@@ -167,7 +151,7 @@ class LevelledRegions:
             spared[party] = spared.get(party, 0) + 1
         house = max(base, leveled_house(self.method, votes, required)) if votes else base
         final = self.method.allocate(votes, house, tie_rule=self.tie_rule)
-        questions += _tie(self.name, final)
+        questions += tie_question(self.name, final)
         seats = {party: max(final.seats.get(party, 0), minimum[party]) for party in admitted}
         for party, won in outside.items():
             seats[party] = seats.get(party, 0) + won
@@ -273,7 +257,7 @@ class CoveredDistricts:
         base = self.house - sum(independents.values())
         votes = {party: nation.votes[party] for party in admitted}
         overall = self.method.allocate(votes, base, tie_rule=self.tie_rule)
-        questions = _tie(self.name, overall)
+        questions = list(tie_question(self.name, overall))
         seats = {party: overall.seats.get(party, 0) for party in admitted}
         seats.update(independents)
         shares: list[tuple[str, Allocation]] = []
@@ -295,7 +279,7 @@ class CoveredDistricts:
                 continue
             share = self.method.allocate(by_land, seats[party], tie_rule=self.tie_rule)
             shares.append((party, share))
-            questions += _tie(f"{party}: seats of the Land lists", share)
+            questions += tie_question(f"{party}: seats of the Land lists", share)
             for region in regions:
                 won = region.lists.district_wins.get(party, 0)
                 covered = share.seats.get(region.name, 0)

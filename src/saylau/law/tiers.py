@@ -144,7 +144,7 @@ class ListTier:
         return TierResult(
             self.name,
             seats_by_list,
-            questions=_tie_question(self.name, allocation) + vacant,
+            questions=tie_question(self.name, allocation) + vacant,
             steps=tuple(steps),
             allocation=allocation,
         )
@@ -210,7 +210,9 @@ class ListTier:
         return admitted_now, steps, questions
 
 
-def _tie_question(contest: str, allocation: Allocation) -> tuple[Question, ...]:
+def tie_question(contest: str, allocation: Allocation) -> tuple[Question, ...]:
+    """The open question of an allocation that leaves a tie open (none when it is final):
+    who is tied for how many seats, for a recorded drawing of lots to decide."""
     if allocation.tie is None:
         return ()
     tie = allocation.tie
@@ -336,7 +338,7 @@ class Compensatory:
         total = add_seats(total, outside)
         steps.append(SeatsTotal(f"{self.name}: seats by party", total))
         return TierResult(
-            self.name, total, questions=_tie_question(self.name, allocation), steps=tuple(steps)
+            self.name, total, questions=tie_question(self.name, allocation), steps=tuple(steps)
         )
 
 
@@ -419,7 +421,7 @@ class AgreementListTier:
         )
         steps.extend(allocation.trail)
         seats_by_list = {name: allocation.seats.get(name, 0) for name in votes.votes}
-        questions = list(_tie_question(self.name, allocation))
+        questions = list(tie_question(self.name, allocation))
         for unit, (first, second) in pairs.items():
             won = allocation.seats.get(unit, 0)
             seats_by_list[first] = seats_by_list[second] = 0
@@ -442,7 +444,7 @@ class AgreementListTier:
             steps.extend(split.trail)
             seats_by_list[first] = split.seats.get(first, 0)
             seats_by_list[second] = split.seats.get(second, 0)
-            questions.extend(_tie_question(unit, split))
+            questions.extend(tie_question(unit, split))
         steps.append(SeatsTotal(f"{self.name}: seats by list", dict(seats_by_list)))
         return TierResult(
             self.name,
