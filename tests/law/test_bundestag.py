@@ -21,12 +21,14 @@ from saylau.law.ballots import Ballots, DistrictWinner, ListVotes, RegionVotes
 from saylau.law.federal import national_lists
 from saylau.law.results import Result
 from saylau.law.rulebooks import REGISTRY
+from saylau.law.ties import Lots
 from saylau.law.trail import (
     Leveling,
     NotCovered,
     Overhang,
     RegionalMinimum,
     SeatsTotal,
+    TieResolved,
     TierHeading,
 )
 
@@ -272,3 +274,45 @@ def test_the_2020_law_needs_every_lands_population(missing: str) -> None:
     )
     with pytest.raises(BallotError, match=missing):
         REGISTRY.on("de.bundestag", "2021-09-26").elect(Ballots(regions=regions))
+
+
+# --- ties: open until the Federal Returning Officer's lot is recorded ---------------------------
+# Four parties with equal second votes in one Land: 598 or 630 seats do not divide by four, so
+# two seats are tied among all four at every stage that shares seats among the parties.
+
+EQUAL = {"A": 1_000_000, "B": 1_000_000, "C": 1_000_000, "D": 1_000_000}
+LOT = Lots(("C", "A", "D", "B"), "Federal Returning Officer, record of the drawing (test)")
+
+
+def _equal_parties() -> Ballots:
+    return Ballots(regions=(RegionVotes("Land", ListVotes(dict(EQUAL)), 80_000_000),))
+
+
+@pytest.mark.parametrize(
+    ("day", "each"), [("2021-09-26", 149), ("2025-02-23", 157)], ids=["2020 law", "2023 law"]
+)
+def test_equal_quotients_at_the_last_seats_are_an_open_tie_without_a_recorded_lot(
+    day: str, each: int
+) -> None:
+    outcome = REGISTRY.on("de.bundestag", day).elect(_equal_parties())
+    ties = [q for q in outcome.questions if q.code == "tie"]
+    assert ties
+    assert all(q.options == ("A", "B", "C", "D") and q.seats == 2 for q in ties)
+    assert not outcome.is_final
+    assert outcome.seats == dict.fromkeys(EQUAL, each)  # the contested seats are nobody's yet
+
+
+@pytest.mark.parametrize(
+    ("day", "each"), [("2021-09-26", 149), ("2025-02-23", 157)], ids=["2020 law", "2023 law"]
+)
+def test_a_lot_recorded_for_the_bundestag_gives_the_tied_seats_to_the_first_drawn(
+    day: str, each: int
+) -> None:
+    outcome = REGISTRY.on("de.bundestag", day).elect(_equal_parties(), {"Bundestag": LOT})
+    assert [q.code for q in outcome.questions if q.code == "tie"] == []
+    assert outcome.is_final
+    assert outcome.seats == {"A": each + 1, "B": each, "C": each + 1, "D": each}
+    decided = [s for s in outcome.trail.of_kind(TieResolved) if isinstance(s, TieResolved)]
+    assert decided
+    assert all(s.order == ("C", "A") and s.rule == "drawing of lots" for s in decided)
+    assert all(s.citation is not None and s.citation.note == LOT.record for s in decided)

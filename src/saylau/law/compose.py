@@ -200,7 +200,7 @@ class LevelledRegionsElection:
     tier: LevelledRegions
 
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
-        return _regional(rulebook, self.tier.run(ballots))
+        return _regional(rulebook, self.tier.run(ballots, lots.get(self.tier.name)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,7 @@ class CoveredDistrictsElection:
     tier: CoveredDistricts
 
     def elect(self, rulebook: str, ballots: Ballots, lots: LotsByContest) -> Result:
-        return _regional(rulebook, self.tier.run(ballots))
+        return _regional(rulebook, self.tier.run(ballots, lots.get(self.tier.name)))
 
 
 def _regional(rulebook: str, outcome: RegionalOutcome) -> Result:

@@ -14,6 +14,9 @@ reads the Länder's returns and decides the seats by party:
 
 Seats are decided with the exact divisor methods; the house size by divisor bounds
 (:func:`saylau.law.tiers.leveled_house`), never seat by seat. The trail is written when read.
+Equal quotients at the last seat of any of these allocations are a tie that stays open until a
+drawing of lots is recorded for the tier (``lots`` under the tier's name): the drawing orders
+the tied parties or Länder, the first favoured.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from saylau.law.methods import Allocation, DivisorMethod
 from saylau.law.results import Question
 from saylau.law.thresholds import Threshold, admit
 from saylau.law.tiers import leveled_house, tie_question
-from saylau.law.ties import REPORT_TIES, TieRule
+from saylau.law.ties import REPORT_TIES, Lots, TieRule
 from saylau.law.trail import (
     Leveling,
     NotCovered,
@@ -88,7 +91,7 @@ class LevelledRegions:
     minimum_citation: Citation | None = None
     increase_citation: Citation | None = None
 
-    def run(self, ballots: Ballots) -> RegionalOutcome:
+    def run(self, ballots: Ballots, lots: Lots | None = None) -> RegionalOutcome:
         regions = ballots.regions
         if not regions:
             raise BallotError(f"{self.name}: the ballots have no Land returns (regions)")
@@ -104,7 +107,7 @@ class LevelledRegions:
         outside = _outside(nation.district_wins, chosen)
         base = self.house - sum(outside.values())
         populations = {region.name: region.population or 0 for region in regions}
-        land = self.method.allocate(populations, base, tie_rule=self.tie_rule)
+        land = self.method.allocate(populations, base, tie_rule=self.tie_rule, lots=lots)
         questions = list(tie_question("seats of the Länder", land))
         quotas: list[tuple[str, Allocation | None]] = []
         minimum = dict.fromkeys(admitted, 0)
@@ -114,7 +117,7 @@ class LevelledRegions:
             land_seats = land.seats.get(region.name, 0)
             here = {p: region.lists.votes[p] for p in admitted if region.lists.votes.get(p, 0)}
             quota = (
-                self.method.allocate(here, land_seats, tie_rule=self.tie_rule)
+                self.method.allocate(here, land_seats, tie_rule=self.tie_rule, lots=lots)
                 if here and land_seats
                 else None
             )
@@ -150,7 +153,7 @@ class LevelledRegions:
             left[party] -= 1
             spared[party] = spared.get(party, 0) + 1
         house = max(base, leveled_house(self.method, votes, required)) if votes else base
-        final = self.method.allocate(votes, house, tie_rule=self.tie_rule)
+        final = self.method.allocate(votes, house, tie_rule=self.tie_rule, lots=lots)
         questions += tie_question(self.name, final)
         seats = {party: max(final.seats.get(party, 0), minimum[party]) for party in admitted}
         for party, won in outside.items():
@@ -239,7 +242,7 @@ class CoveredDistricts:
     lists_citation: Citation | None = None
     coverage_citation: Citation | None = None
 
-    def run(self, ballots: Ballots) -> RegionalOutcome:
+    def run(self, ballots: Ballots, lots: Lots | None = None) -> RegionalOutcome:
         regions = ballots.regions
         if regions:
             nation = national_lists(regions)
@@ -256,7 +259,7 @@ class CoveredDistricts:
         }
         base = self.house - sum(independents.values())
         votes = {party: nation.votes[party] for party in admitted}
-        overall = self.method.allocate(votes, base, tie_rule=self.tie_rule)
+        overall = self.method.allocate(votes, base, tie_rule=self.tie_rule, lots=lots)
         questions = list(tie_question(self.name, overall))
         seats = {party: overall.seats.get(party, 0) for party in admitted}
         seats.update(independents)
@@ -277,7 +280,7 @@ class CoveredDistricts:
             by_land = {name: count for name, count in by_land.items() if count}
             if not by_land or not seats[party]:
                 continue
-            share = self.method.allocate(by_land, seats[party], tie_rule=self.tie_rule)
+            share = self.method.allocate(by_land, seats[party], tie_rule=self.tie_rule, lots=lots)
             shares.append((party, share))
             questions += tie_question(f"{party}: seats of the Land lists", share)
             for region in regions:
