@@ -13,6 +13,7 @@ The URL names a server and a database saylau may connect to in order to create i
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -21,7 +22,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from tiny import definition_copy
 
+from saylau.count.definition import Election, parse_definition
 from saylau.service.db import Database, parse_url
 from saylau.service.models import GENESIS
 from saylau.service.schema import upgrade
@@ -38,11 +41,6 @@ TABLES = (
     "users",
     "elections",
 )
-
-
-def url_of(database: Database) -> str:
-    """The database's URL with its password, to hand to another process or the command."""
-    return database.engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +89,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         yield opened
     finally:
         opened.dispose()
+
+
+@pytest.fixture
+def tiny_election() -> Election:
+    """The tiny test election: KZ > R1 (R1-A: P1, P2; R1-B: P3), R2 (R2-A: P4, P5, P6)."""
+    return parse_definition(json.dumps(definition_copy()), "tiny")
