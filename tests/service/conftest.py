@@ -72,7 +72,8 @@ def postgres_database() -> Iterator[str]:
 def empty_postgres(database: Database) -> None:
     with database.engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-        connection.exec_driver_sql(f"UPDATE audit_head SET seq = 0, hash = '{GENESIS}'")
+        connection.exec_driver_sql("DELETE FROM audit_head")
+        connection.exec_driver_sql(f"INSERT INTO audit_head VALUES (1, 0, '{GENESIS}')")
 
 
 @pytest.fixture(params=BACKENDS)
