@@ -68,3 +68,19 @@ def test_an_empty_database_is_refused_with_the_command_that_fixes_it(tmp_path: P
     assert "has no saylau tables yet" in str(behind.value)
     assert "saylau db upgrade --db sqlite:///" in str(behind.value)
     database.dispose()
+
+
+def test_a_database_upgraded_by_a_newer_saylau_is_left_alone_with_a_clear_word(
+    database: Database,
+) -> None:
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    for action in (upgrade, require_current):
+        with pytest.raises(SchemaOutOfDate) as newer:
+            action(database)
+        assert "is at schema 0099, which this saylau does not know (it knows up to 0001)" in str(
+            newer.value
+        )
+        assert "a newer saylau upgraded it" in str(newer.value)
+    with database.engine.begin() as connection:  # put it back for the next test
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saylau.service.db import Database
 from saylau.service.hashing import canonical_json, content_hash, sha256_hex
 from saylau.service.models import GENESIS, AuditEntry, AuditHead, now
 
@@ -119,9 +120,7 @@ def append(
     the protocol content the change concerns, and only its hash is kept.
     """
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.get_execution_options().get(
-        "saylau_sqlite_begin"
-    ):
+    if connection.dialect.name == "sqlite" and not Database.in_write_transaction(connection):
         raise AuditError(
             "audit entries are written in write transactions only (Database.write()); on"
             " SQLite a read session could not hold the chain for its writer"

@@ -108,7 +108,8 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _reason(error: BaseException) -> str:
+def reason_of(error: BaseException) -> str:
+    """The first line of what the database driver said, without SQLAlchemy's decorations."""
     original = getattr(error, "orig", None) or error
     text = str(original).strip().splitlines()
     return text[0].strip() if text else type(original).__name__
@@ -160,8 +161,13 @@ class Database:
                 connection.exec_driver_sql("SELECT 1")
         except (DBAPIError, NoSuchModuleError, OSError) as error:
             raise DatabaseUnavailable(
-                f"cannot reach the database {self.shown_url}: {_reason(error)}"
+                f"cannot reach the database {self.shown_url}: {reason_of(error)}"
             ) from None
+
+    @staticmethod
+    def in_write_transaction(connection: Connection) -> bool:
+        """Was this SQLite connection's transaction begun by :meth:`write` (``BEGIN IMMEDIATE``)?"""
+        return connection.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE"
 
     def read(self) -> Session:
         """A session for reading (use it in a ``with`` block). Writes belong in :meth:`write`."""

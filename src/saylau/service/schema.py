@@ -13,9 +13,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError
 
-from saylau.service.db import Database, DatabaseError, DatabaseUnavailable
+from saylau.service.db import Database, DatabaseError, DatabaseUnavailable, reason_of
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _UPGRADE_LOCK = 0x5A1A_0001
@@ -49,8 +50,22 @@ def current_revision(database: Database) -> str | None:
     except DBAPIError as error:
         database.check_reachable()
         raise DatabaseUnavailable(
-            f"cannot read the database {database.shown_url}: {error}"
+            f"cannot read the database {database.shown_url}: {reason_of(error)}"
         ) from None
+
+
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def _newer(database: Database, revision: str) -> SchemaOutOfDate:
+    return SchemaOutOfDate(
+        f"the database {database.shown_url} is at schema {revision}, which this saylau does not"
+        f" know (it knows up to {head_revision()}): a newer saylau upgraded it; use that one"
+    )
 
 
 def upgrade(target: str | Database) -> str:
@@ -61,6 +76,9 @@ def upgrade(target: str | Database) -> str:
     database = Database.open(target) if isinstance(target, str) else target
     try:
         database.check_reachable()
+        current = current_revision(database)
+        if current is not None and not _known(current):
+            raise _newer(database, current)
         config = alembic_config()
         with database.write_engine.begin() as connection:
             if connection.dialect.name == "postgresql":
@@ -78,6 +96,8 @@ def require_current(database: Database) -> None:
     current = current_revision(database)
     if current == head_revision():
         return
+    if current is not None and not _known(current):
+        raise _newer(database, current)
     command_line = f"saylau db upgrade --db {database.shown_url}"
     if current is None:
         raise SchemaOutOfDate(
