@@ -4,6 +4,7 @@ protocol by a writer holding a stale copy."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -172,3 +173,39 @@ def test_a_moment_without_a_time_zone_is_refused(database: Database, clerk: User
     protocol_id = new_protocol(database)
     with pytest.raises(Exception, match="without a time zone"), database.write() as session:
         session.add(entry(protocol_id, clerk, entered_at=datetime(2023, 3, 19, 20, 0)))
+
+
+def test_two_approvals_racing_from_the_same_version_let_exactly_one_through(
+    database: Database, clerk: User
+) -> None:
+    protocol_id = new_protocol(database)
+    both_read = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve(state: ProtocolState) -> None:
+        with database.read() as session:
+            copy = session.get_one(ProtocolRecord, protocol_id)
+        both_read.wait()  # both now hold version 1
+        try:
+            with database.write() as session:
+                mine = session.merge(copy, load=False)
+                mine.state = state
+        except StaleDataError:
+            outcomes.append("refused")
+        else:
+            outcomes.append(state.value)
+
+    racers = [
+        threading.Thread(target=approve, args=(state,))
+        for state in (ProtocolState.APPROVED, ProtocolState.MISMATCH)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert len(outcomes) == 2
+    assert outcomes.count("refused") == 1
+    with database.read() as session:
+        kept = session.get_one(ProtocolRecord, protocol_id)
+        assert kept.version == 2
+        assert kept.state.value in outcomes
