@@ -1,4 +1,5 @@
-"""The ``saylau`` command: allocate seats, run a rulebook, list rulebooks.
+"""The ``saylau`` command: allocate seats, run a rulebook, list rulebooks, count an election;
+and for the results service, create its database, add accounts and verify its audit log.
 
 Bad input ends with one line on standard error naming the file, the row or path, the field and
 what was expected, and exit code 2. No traceback reaches the clerk.
@@ -826,6 +827,158 @@ def print_comparison(runs: list[Run]) -> None:
         for question in run.result.questions:
             out.print(f"[bold red]OPEN ({question.code})[/] {escape(run.label)}: ", end="")
             out.print(f"{question.contest}: {question.text}", markup=False)
+
+
+# --- the service's database: db upgrade, users add, audit verify ----------------------------
+# The service modules (SQLAlchemy, Alembic, argon2) are imported inside these commands only, so
+# that `saylau count` and the other commands start as fast as before.
+
+DEFAULT_DB = "sqlite:///saylau.db"
+"""The default database URL (the same as ``saylau.service.db.DEFAULT_URL``)."""
+EXIT_AUDIT_BROKEN = 1
+ROLES = ("cec-administrator", "territorial-operator", "precinct-operator", "observer")
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="SAYLAU_DB",
+        help="database URL: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE",
+    ),
+]
+
+db_app = typer.Typer(no_args_is_help=True, help="The service's database: create or upgrade it.")
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of the results service.")
+audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+
+
+def service_guarded(action: Callable[[], None]) -> None:
+    """Run a service command; a database or account problem is one line and exit code 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from saylau.service.accounts import AccountError
+    from saylau.service.db import DatabaseError
+
+    try:
+        action()
+    except (DatabaseError, AccountError) as error:
+        fail(str(error))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        fail(f"the database refused the change: {reason[0] if reason else type(error).__name__}")
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a change made from the command line."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
+    """Create the service's tables, or bring them to the newest schema (safe to run again)."""
+
+    def run() -> None:
+        from saylau.service.db import parse_url, shown
+        from saylau.service.schema import upgrade
+
+        revision = upgrade(db)
+        out.print(f"{shown(parse_url(db))}: the schema is at revision {revision}", markup=False)
+
+    service_guarded(run)
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            fail("--password-stdin: standard input is empty; give the password on one line")
+        return line.rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="the login name: a-z, digits, '.', '-', '_'")],
+    role: Annotated[str, typer.Option("--role", help=f"one of: {', '.join(ROLES)}")],
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            help="a territorial operator's unit id, or a precinct operator's precinct id",
+        ),
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create an account. The password is asked for twice, or read from standard input."""
+    if role not in ROLES:
+        fail(f"--role: {role!r} is not a role; use one of: {', '.join(ROLES)}")
+
+    def run() -> None:
+        from saylau.service.accounts import check_password_rules, create_user, normalise_username
+        from saylau.service.db import Database
+        from saylau.service.roles import Role
+        from saylau.service.schema import require_current
+
+        database = Database.open(db)
+        try:
+            require_current(database)
+            normalise_username(username)
+            password = read_password(password_stdin)
+            check_password_rules(password)
+            with database.write() as session:
+                user = create_user(session, username, password, Role(role), area, actor=cli_actor())
+                where = f" for {user.role.area_kind} {user.area}" if user.area else ""
+            out.print(f"Added {user.role.value} {user.username!r}{where}.", markup=False)
+        finally:
+            database.dispose()
+
+    service_guarded(run)
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = DEFAULT_DB) -> None:
+    """Recompute the audit chain. Exit 0 when intact; 1, with every problem listed, otherwise."""
+
+    def run() -> None:
+        from saylau.service.audit import summary, verify
+        from saylau.service.db import Database
+        from saylau.service.schema import require_current
+
+        database = Database.open(db)
+        try:
+            require_current(database)
+            with database.read() as session:
+                problems = verify(session)
+                entries, last = summary(session)
+        finally:
+            database.dispose()
+        if not problems:
+            counted = "1 entry" if entries == 1 else f"{entries:,} entries"
+            out.print(
+                f"The audit chain is intact: {counted}; the last hash is {last}.", markup=False
+            )
+            return
+        out.print(
+            f"The audit chain is BROKEN: {len(problems)} problem(s); the chain head records"
+            f" {entries:,} entries.",
+            markup=False,
+        )
+        for problem in problems:
+            out.print(f"  {problem.kind.value}: {problem}", markup=False)
+        raise typer.Exit(EXIT_AUDIT_BROKEN)
+
+    service_guarded(run)
 
 
 def main() -> None:
