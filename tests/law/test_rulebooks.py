@@ -186,6 +186,15 @@ def test_provisional_provisions_say_why(rulebook: Rulebook) -> None:
         ("kz.akim.rural@2023-11-05", "winner"),
         ("kz.senate@2023-01-14", "runoff"),
         ("kz.mazhilis@2021-01-10", "runner-up list"),
+        # Law not read: an assumed article number, a text not read, a translation's summary.
+        ("ru.duma@2014-02-24", "threshold"),
+        ("ru.duma@2014-02-24", "threshold base"),
+        ("ru.duma@2014-02-24", "districts"),
+        ("no.storting.county@2024-01-01", "threshold"),
+        ("no.storting.county@2024-01-01", "method"),
+        ("il.knesset@2014-03-11", "seats"),
+        ("il.knesset@2014-03-11", "threshold"),
+        ("il.knesset@2014-03-11", "method"),
     ],
 )
 def test_unverified_provisions_are_flagged_provisional(reference: str, name: str) -> None:
@@ -201,6 +210,8 @@ def test_unverified_provisions_are_flagged_provisional(reference: str, name: str
         (MAZHILIS_2023, "equal remainders"),
         ("kz.president@2022-11-20", "majority"),
         ("kz.referendum", "validity"),
+        ("no.storting.county@2005-01-01", "method"),  # the 2002 act, § 11-4
+        ("no.storting.county@2005-01-01", "threshold"),
     ],
 )
 def test_verified_provisions_are_not_flagged(reference: str, name: str) -> None:

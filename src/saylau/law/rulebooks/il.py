@@ -24,6 +24,7 @@ from saylau.law.ties import REPORT_TIES
 
 LAW = "Knesset Elections Law"
 LEXICON = "as summarised by the Knesset lexicon; Hebrew text not read"
+UNREAD = "the Hebrew text not read: taken from the Knesset lexicon; reproduces the 2022 result"
 
 THRESHOLD = Citation(LAW, "s. 81", "lists below 3.25% of the valid votes take no part; " + LEXICON)
 BADER_OFER = Citation(
@@ -62,9 +63,23 @@ def _knesset() -> Rulebook:
             )
         ),
         provisions=(
-            Provision("seats", "120 in one nationwide constituency", BADER_OFER),
-            Provision("threshold", "3.25% and more of the valid votes", THRESHOLD),
-            Provision("method", "Bader-Ofer, which is D'Hondt", BADER_OFER),
+            Provision(
+                "seats",
+                "120 in one nationwide constituency",
+                BADER_OFER,
+                provisional=True,
+                note=UNREAD,
+            ),
+            Provision(
+                "threshold",
+                "3.25% and more of the valid votes",
+                THRESHOLD,
+                provisional=True,
+                note=UNREAD,
+            ),
+            Provision(
+                "method", "Bader-Ofer, which is D'Hondt", BADER_OFER, provisional=True, note=UNREAD
+            ),
             Provision(
                 "surplus agreements",
                 "a pair of lists counts as one option; its seats are split between the two by"

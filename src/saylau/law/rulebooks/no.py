@@ -26,7 +26,11 @@ CONSTITUTION = Citation(
 )
 
 
-def _county_seats(valid_from: date, valid_to: date | None, act: str, article: str) -> Rulebook:
+def _county_seats(
+    valid_from: date, valid_to: date | None, act: str, article: str, unread: str = ""
+) -> Rulebook:
+    """The county seats under ``act``; ``unread`` says why its seat section could not be
+    verified (its provisions are then provisional)."""
     method_rule = Citation(act, article, "votes / 1.4, 3, 5, 7, ... in each county")
     ties = Citation(
         act, article, "equal quotients: the party with more votes, then lots (not read)"
@@ -54,8 +58,20 @@ def _county_seats(valid_from: date, valid_to: date | None, act: str, article: st
                 " less the one levelling seat) are given with the ballots",
                 CONSTITUTION,
             ),
-            Provision("threshold", "none for county seats", method_rule),
-            Provision("method", "modified Sainte-Laguë, first divisor 1.4", method_rule),
+            Provision(
+                "threshold",
+                "none for county seats",
+                method_rule,
+                provisional=bool(unread),
+                note=unread,
+            ),
+            Provision(
+                "method",
+                "modified Sainte-Laguë, first divisor 1.4",
+                method_rule,
+                provisional=bool(unread),
+                note=unread,
+            ),
             Provision(
                 "equal quotients", "more votes, then lots", ties, provisional=True, note="not read"
             ),
@@ -84,5 +100,7 @@ RULEBOOKS: tuple[Rulebook, ...] = (
         None,
         "Election Act 2023",
         "ch. 14 (section not read)",
+        unread="the 2023 act's section on county seats not read: the 2002 act's rule"
+        " (§ 11-4) is carried over",
     ),
 )
