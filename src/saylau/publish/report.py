@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from saylau.count.definition import Body, Constituency, Contest
 from saylau.count.tally import SELF_NOMINATED, BodyResult, Count, Progress
-from saylau.law.compose import ListElection, ParallelElection, SingleWinnerElection
+from saylau.law.compose import ListElection, ParallelElection, SingleWinnerElection, tier_names
 from saylau.law.numbers import percent_text
 from saylau.law.rulebooks import Rulebook
 from saylau.publish.hemicycle import hemicycle_svg, party_colour, seating_order
@@ -143,19 +143,13 @@ def party_of_winner(constituency: Constituency, winner: str) -> str:
     )
 
 
-def district_seats(body: Body, count: Count, winners: Mapping[str, str]) -> dict[str, int]:
-    """Seats won in the single-member districts, by the party of each winner."""
-    if body.districts is None:
+def district_seats(result: BodyResult, count: Count) -> dict[str, int]:
+    """Seats won in the single-member districts, by party, as the rulebook's result gives them
+    (its district tier; the last tier of the composition)."""
+    if result.body.districts is None or result.result is None:
         return {}
-    election = count.election
-    contest = election.file.contests[election.contest_index[body.districts]]
-    seats: dict[str, int] = {}
-    for constituency in contest.constituencies:
-        winner = winners.get(constituency.name)
-        if winner is not None:
-            party = party_of_winner(constituency, winner)
-            seats[party] = seats.get(party, 0) + 1
-    return seats
+    names = tier_names(count.election.rulebook_of(result.body).composition)
+    return dict(result.result.tiers.get(names[-1], {})) if names else {}
 
 
 def party_rows(
@@ -165,8 +159,7 @@ def party_rows(
     by list votes (most first, equal votes by name). List seats are the seats not won in a
     district."""
     won = result.result.seats if result.result else {}
-    winners = result.result.winners if result.result else {}
-    in_districts = district_seats(result.body, count, winners)
+    in_districts = district_seats(result, count)
     total = dict(won) or in_districts
     seated = seating_order(total)
     unseated = sorted((p for p in list_votes if p not in seated), key=lambda p: (-list_votes[p], p))
