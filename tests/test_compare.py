@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from saylau.cli import EXIT_BAD_INPUT, EXIT_OPEN, app
@@ -168,6 +169,23 @@ def test_methods_share_each_constituency_by_its_own_seats() -> None:
     # Navarra 2023: D'Hondt's last seat is PSOE's second; Sainte-Laguë gives it to Sumar.
     assert (runs["es.congreso"]["seats"]["PSOE"], runs["es.congreso"]["seats"]["Sumar"]) == (2, 0)
     assert (runs["sainte-lague"]["seats"]["PSOE"], runs["sainte-lague"]["seats"]["Sumar"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (("--seats", "10"), ("--seats",)),
+        (("--min-seats", "1"), ("--min-seats",)),
+        (("--seats", "10", "--min-seats", "1"), ("--seats", "--min-seats")),
+    ],
+)
+def test_seats_for_a_file_with_constituencies_are_refused_not_ignored(
+    options: tuple[str, ...], named: tuple[str, ...]
+) -> None:
+    # Navarra brings its own 5 seats: a method run cannot count it with 10, or with a minimum.
+    result = run(NAVARRA, "--methods", "dhondt", *options)
+    assert_bad_input(result, NAVARRA, *named, "constituencies", "own seats")
+    assert result.stdout == ""
 
 
 def test_options_can_also_be_repeated() -> None:

@@ -123,10 +123,21 @@ def method_composition(
     min_seats: int = 0,
 ) -> Composition:
     """A bare method as a composition for the ballots at hand: in each constituency with its
-    own seats, among populations, or among the lists with ``seats``."""
+    own seats, among populations, or among the lists with ``seats``.
+
+    A number of seats or a minimum for a file with constituencies is refused, never ignored:
+    each constituency brings its own seats, and the result would not be what was asked for.
+    """
     has_registration = ballots.lists is not None and bool(ballots.lists.registration)
     tie_rule = TieRule((EARLIER_REGISTRATION,)) if has_registration else REPORT_TIES
     if ballots.constituencies:
+        if seats is not None or min_seats:
+            given = ["--seats (or list_seats)"] if seats is not None else []
+            given += ["--min-seats"] if min_seats else []
+            raise AllocationInputError(
+                f"{' and '.join(given)}: not for a file with constituencies; each constituency"
+                " is counted with its own seats (constituencies[].seats)"
+            )
         tier = ListTier(method.name, method, threshold, None, tie_rule=tie_rule)
         return ConstituencyElection(tier)
     if seats is None:
