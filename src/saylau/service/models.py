@@ -41,7 +41,7 @@ from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from saylau.count.definition import Election, parse_definition
-from saylau.count.protocols import COUNT_FIELDS
+from saylau.count.fields import COUNT_FIELDS
 from saylau.service.roles import Role
 
 ID_LENGTH = 64
