@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from saylau.count.definition import Election
-from saylau.count.protocols import COUNT_FIELDS
+from saylau.count.fields import COUNT_FIELDS
 from saylau.service.db import Database
 from saylau.service.models import (
     ElectionRecord,
