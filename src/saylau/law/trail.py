@@ -429,6 +429,22 @@ class TierHeading(Step):
 
 
 @dataclass(frozen=True, slots=True)
+class ProvisionalProvision(Step):
+    """A provision the rulebook applies that could not be verified in the law text: its value
+    is a documented default, not a fact, and the note says why."""
+
+    kind: ClassVar[str] = "provisional_provision"
+    name: str
+    value: str
+    note: str = ""
+    citation: Citation | None = None
+
+    def explain(self) -> str:
+        shown = f"{self.value} ({self.note})" if self.note else self.value
+        return f"== provisional: {self.name}: {shown}{_cite(self.citation)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Overhang(Step):
     """A party won more lower-tier seats than its upper-tier entitlement."""
 
