@@ -108,6 +108,20 @@ def test_largest_remainder_last_seat_shows_the_remainder_gap_exactly() -> None:
     assert last["votes_needed"] == 19156
 
 
+def test_the_runner_up_is_the_list_the_fewest_votes_would_have_seated() -> None:
+    # Kurultai, 145 seats: Amanat has the largest remainder without a seat, but with 56% of
+    # the votes each vote it gains also raises the quota against it; Respublica needs fewer.
+    last = runs_by_label(as_json(*MAZHILIS_WHAT_IF))["kz.kurultai"]["last_seat"]
+    assert (last["winner"], last["runner_up"], last["runners_up"]) == (
+        "QHP",
+        "Respublica",
+        ["Respublica"],
+    )
+    assert last["votes_needed"] == 9516
+    table = run(*MAZHILIS_WHAT_IF).stdout
+    assert cells(table, "votes to move it")[3] == "Respublica +9,516"
+
+
 def test_us_2020_under_huntington_hill_sainte_lague_and_adams() -> None:
     document = as_json(
         US_HOUSE,
