@@ -28,6 +28,7 @@ from saylau.law.trail import (
     Capped,
     Excluded,
     Measure,
+    ProvisionalProvision,
     RemainderSeat,
     TieOpen,
     TieResolved,
@@ -256,6 +257,21 @@ def test_the_trail_renders_as_text_and_json(rulebook: Rulebook) -> None:
     assert document["final"] is result.is_final
     assert len(document["trail"]) == len(result.trail)
     assert all("kind" in step and "text" in step for step in document["trail"])
+
+
+@pytest.mark.parametrize("rulebook", REGISTRY.all(), ids=lambda r: r.ref)
+def test_provisional_provisions_follow_the_heading_as_typed_steps(rulebook: Rulebook) -> None:
+    ballots, lots, _ = read_election(ROOT / rulebook.example)
+    result = rulebook.elect(ballots, lots)
+    doubts = result.trail.of_kind(ProvisionalProvision)
+    assert doubts == [
+        ProvisionalProvision(p.name, p.value, p.note, p.citation) for p in rulebook.provisional
+    ]
+    assert list(result.trail[1 : 1 + len(doubts)]) == doubts  # right after the title
+    headings = result.trail.of_kind(TierHeading)
+    assert not [s for s in headings if isinstance(s, TierHeading) and "provisional" in s.name]
+    kinds = [step["kind"] for step in result.to_json()["trail"]]
+    assert kinds.count("provisional_provision") == len(rulebook.provisional)
 
 
 def test_mazhilis_2023_example_reproduces_the_published_seats() -> None:

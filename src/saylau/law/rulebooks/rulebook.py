@@ -12,7 +12,7 @@ from saylau.law.citation import Citation
 from saylau.law.compose import Composition, tier_names
 from saylau.law.results import Result
 from saylau.law.ties import Lots
-from saylau.law.trail import LazyTrail, TierHeading
+from saylau.law.trail import LazyTrail, ProvisionalProvision, TierHeading
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +82,7 @@ class Rulebook:
         result = self.composition.elect(self.ref, ballots, lots)
         heading = TierHeading(self.title, self.validity(), None)
         doubts = [
-            TierHeading(f"provisional: {p.name}", f"{p.value} ({p.note})" if p.note else p.value)
-            for p in self.provisional
+            ProvisionalProvision(p.name, p.value, p.note, p.citation) for p in self.provisional
         ]
         steps = result.trail
         return Result(
