@@ -248,7 +248,7 @@ def trail_lines(steps: Iterable[dict[str, Any]]) -> list[TrailLine]:
     lines = []
     for step in steps:
         kind = step["kind"]
-        if kind == "tier" and str(step.get("name", "")).startswith("provisional"):
+        if kind == "provisional_provision":
             style = "provisional"
         elif kind in OPEN_STEPS:
             style = "open"
