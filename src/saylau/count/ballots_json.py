@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 from saylau.count.errors import InputError, load_json, read_text
 from saylau.law.ballots import (
+    SELF_NOMINATED,
     BallotError,
     Ballots,
     Candidate,
@@ -162,7 +163,7 @@ def _list_votes(
 ) -> ListVotes:
     wins = {p.name: p.district_seats for p in parties if p.district_seats}
     if independents:
-        wins["Self-nominated"] = independents
+        wins[SELF_NOMINATED] = independents
     return ListVotes(
         votes={p.name: p.votes for p in parties},
         against_all=against_all,

@@ -20,20 +20,19 @@ from saylau.count.definition import BallotKind, Body, Contest, Election, Level
 from saylau.count.fields import AGAINST_ALL, COUNT_FIELDS, INVALID, NOT_REPORTED
 from saylau.count.ledger import Ledger, Review
 from saylau.law.ballots import (
+    SELF_NOMINATED,
     BallotError,
     Ballots,
     Candidate,
     ContestVotes,
     ListVotes,
     Party,
-    party_of,
 )
 from saylau.law.methods import AllocationInputError
 from saylau.law.results import Result
 from saylau.law.ties import Lots
 
 LINES = len(COUNT_FIELDS)
-SELF_NOMINATED = party_of(Candidate("", 0))
 
 
 def group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 
 from parliamentarch import SeatData, get_svg_from_attribution
 
+from saylau.law.ballots import SELF_NOMINATED
+
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 _PALETTE: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -36,7 +38,7 @@ _PALETTE: dict[str, tuple[str, tuple[str, ...]]] = {
         ("JSDP", "NSDP", "OSDP/JSDP", "Nationwide Social Democratic Party", "ЖСДП", "ОСДП"),
     ),
     "#43a047": ("Baytaq", ("Baytaq Green Party", "Байтақ")),
-    "#9e9e9e": ("Self-nominated", ("Independent", "Independents", "Самовыдвиженец")),
+    "#9e9e9e": (SELF_NOMINATED, ("Independent", "Independents", "Самовыдвиженец")),
 }
 
 

@@ -24,7 +24,8 @@ import jinja2
 from markupsafe import Markup
 
 from saylau.count.definition import Body, Constituency, Contest
-from saylau.count.tally import SELF_NOMINATED, BodyResult, Count, Progress
+from saylau.count.tally import BodyResult, Count, Progress
+from saylau.law.ballots import SELF_NOMINATED
 from saylau.law.compose import ListElection, ParallelElection, SingleWinnerElection, tier_names
 from saylau.law.numbers import percent_text
 from saylau.law.rulebooks import Rulebook
