@@ -24,11 +24,10 @@ for _variable in (
     os.environ[_variable] = "1"
 
 import argparse  # noqa: E402
-import gc  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable, Mapping  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from typing import Any  # noqa: E402
@@ -38,6 +37,7 @@ import votelib.evaluate.proportional as votelib_proportional  # noqa: E402
 
 from saylau.law.methods import DHONDT, HARE_LR, Method  # noqa: E402
 from saylau.law.methods.batch import allocate_batch  # noqa: E402
+from timing import interleaved  # noqa: E402
 
 MAZHILIS_2023 = {
     "Amanat": 3_431_510,
@@ -81,45 +81,6 @@ QUICK = Size(
 )
 
 
-def calls_per_sample(call: Callable[[], object], seconds: float) -> int:
-    """How many calls make one timed sample last about ``seconds``."""
-    start = time.perf_counter()
-    call()
-    once = max(time.perf_counter() - start, 1e-7)
-    return max(1, int(seconds / once))
-
-
-def time_sample(call: Callable[[], object], calls: int) -> float:
-    """Seconds per call over ``calls`` calls, garbage collection paused (as ``timeit`` does)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        for _ in range(calls):
-            call()
-        return (time.perf_counter() - start) / calls
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def interleaved(
-    ours: Callable[[], object], theirs: Callable[[], object], size: Size
-) -> tuple[float, float]:
-    """The minimum per-call time of each, measured in turns."""
-    our_calls = calls_per_sample(ours, size.sample_seconds)
-    their_calls = calls_per_sample(theirs, size.sample_seconds)
-    best_ours = best_theirs = float("inf")
-    for turn in range(size.repeats):
-        if turn % 2 == 0:
-            best_ours = min(best_ours, time_sample(ours, our_calls))
-            best_theirs = min(best_theirs, time_sample(theirs, their_calls))
-        else:
-            best_theirs = min(best_theirs, time_sample(theirs, their_calls))
-            best_ours = min(best_ours, time_sample(ours, our_calls))
-    return best_ours, best_theirs
-
-
 def duration(seconds: float) -> str:
     if seconds >= 1:
         return f"{seconds:.2f} s"
@@ -156,7 +117,8 @@ def single_case(
     our_time, their_time = interleaved(
         lambda: method.allocate(votes, seats),
         lambda: votelib_evaluator.evaluate(votes, seats),
-        size,
+        size.repeats,
+        size.sample_seconds,
     )
     ratio = their_time / our_time
     met = "yes" if ratio >= SINGLE_TARGET else "NO"

@@ -17,12 +17,9 @@ added. Both must give the same seats; timings are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -34,6 +31,7 @@ import votelib.evaluate.threshold as votelib_threshold
 from saylau.count.ballots_json import read_election
 from saylau.law.ballots import Ballots
 from saylau.law.rulebooks import REGISTRY
+from timing import interleaved
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "de-bundestag-2021.json"
@@ -102,44 +100,6 @@ def votelib_seats(document: dict[str, Any]) -> dict[str, int]:
     return {party: max(seats.get(party, 0), minimum[party]) for party in admitted}
 
 
-def calls_per_sample(call: Callable[[], object], seconds: float) -> int:
-    start = time.perf_counter()
-    call()
-    once = max(time.perf_counter() - start, 1e-7)
-    return max(1, int(seconds / once))
-
-
-def time_sample(call: Callable[[], object], calls: int) -> float:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        for _ in range(calls):
-            call()
-        return (time.perf_counter() - start) / calls
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def interleaved(
-    ours: Callable[[], object], theirs: Callable[[], object], size: Size
-) -> tuple[float, float]:
-    """The minimum per-call time of each, measured in turns."""
-    our_calls = calls_per_sample(ours, size.sample_seconds)
-    their_calls = calls_per_sample(theirs, size.sample_seconds)
-    best_ours = best_theirs = float("inf")
-    for turn in range(size.repeats):
-        pair = [(ours, our_calls, True), (theirs, their_calls, False)]
-        for call, calls, mine in pair if turn % 2 == 0 else reversed(pair):
-            took = time_sample(call, calls)
-            if mine:
-                best_ours = min(best_ours, took)
-            else:
-                best_theirs = min(best_theirs, took)
-    return best_ours, best_theirs
-
-
 def duration(seconds: float) -> str:
     if seconds >= 1e-3:
         return f"{seconds * 1e3:.2f} ms"
@@ -166,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"votelib {version('votelib')}; {platform.platform()}")
     print(f"both: {sum(ours.values())} seats, " + ", ".join(f"{p} {n}" for p, n in ours.items()))
     our_time, their_time = interleaved(
-        lambda: saylau_seats(ballots), lambda: votelib_seats(document), size
+        lambda: saylau_seats(ballots),
+        lambda: votelib_seats(document),
+        size.repeats,
+        size.sample_seconds,
     )
     ratio = their_time / our_time
     print()
