@@ -260,10 +260,17 @@ def environment() -> jinja2.Environment:
     env.filters["d"] = _decimal
     env.globals["colour"] = party_colour
     env.globals["pct"] = percent_text
+    env.globals["ltr"] = left_to_right
     env.globals["STATE_KEYS"] = STATE_KEYS
     env.globals["FIGURE_KEYS"] = FIGURE_KEYS
     env.globals["STATUS_KEYS"] = STATUS_KEYS
     return env
+
+
+def left_to_right(text: str) -> str:
+    """Text kept left to right inside a line of any direction (a date such as 2023-03-19 in
+    an Arabic sentence), between Unicode's invisible isolate marks."""
+    return f"\u2066{text}\u2069"
 
 
 @jinja2.pass_context
