@@ -5,9 +5,11 @@ it names does not exist."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pages_helpers import (
     ESCAPE_ME,
@@ -20,6 +22,8 @@ from tiny import VOTES, clean_rows, protocol
 
 from saylau.law.numbers import percent_text
 from saylau.service.i18n import COOKIE, LANGUAGES, catalogs
+from saylau.service.pages import pages_router
+from saylau.service.sources import DirectorySource, ProgressPoint
 
 PAGES = [
     "/",
@@ -322,3 +326,40 @@ def test_a_hostile_id_in_the_address_is_escaped_on_the_404_page(client: TestClie
     response = client.get("/elections/%3Cb%3E%26%22x%22")
     assert response.status_code == 404
     assert "<b>" not in response.text and "&lt;b&gt;&amp;" in response.text
+
+
+class ThreePoints(DirectorySource):
+    """A source whose count came in over an evening: three moments of progress."""
+
+    def progress(self, election_id: str) -> list[ProgressPoint]:
+        super().progress(election_id)
+        return [
+            ProgressPoint(datetime(2023, 3, 19, 22, 0, tzinfo=UTC), 6, 12, 2000, 5700),
+            ProgressPoint(datetime(2023, 3, 19, 20, 0, tzinfo=UTC), 0, 12, 0, 5700),
+            ProgressPoint(datetime(2023, 3, 20, 2, 0, tzinfo=UTC), 12, 12, 5700, 5700),
+        ]
+
+
+def test_progress_over_an_evening_is_a_line_through_every_moment_in_order(
+    tmp_path: Path,
+) -> None:
+    app = FastAPI()
+    app.include_router(pages_router(ThreePoints([election_directory(tmp_path)])))
+    page = TestClient(app).get("/elections/tiny/progress", params={"lang": "kk"}).text
+    rows = tables(page)["progress"][1:]
+    assert [row[0] for row in rows] == [
+        "2023-03-19 20:00 UTC",
+        "2023-03-19 22:00 UTC",
+        "2023-03-20 02:00 UTC",
+    ]
+    assert [row[1:4] for row in rows] == [
+        ["0", "12", "0,00\u00a0%"],
+        ["6", "12", "50,00\u00a0%"],
+        ["12", "12", "100,00\u00a0%"],
+    ]
+    line = re.search(r'<polyline points="([^"]+)"', page)
+    assert line is not None
+    points = [tuple(map(float, p.split(","))) for p in line.group(1).split()]
+    assert [x for x, _ in points] == sorted(x for x, _ in points)
+    assert [y for _, y in points] == sorted((y for _, y in points), reverse=True)
+    assert page.count('class="dot"') == 3

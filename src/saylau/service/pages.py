@@ -109,7 +109,7 @@ class ElectionView:
     main: MainBody | None
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def election_view(count: Count) -> ElectionView:
     """The document and main body view of a count (kept for the last few counts: a source
     hands back the same count until the protocols change)."""
@@ -432,7 +432,7 @@ def pages_router(source: ResultsSource) -> APIRouter:
             election_id,
             "progress.html.j2",
             lambda view: {
-                "points": [(moment(p), p) for p in points],
+                "points": [(moment(p), p) for p in sorted(points, key=lambda p: p.at)],
                 "chart": progress_chart(points, catalog),
             },
         )
