@@ -363,3 +363,14 @@ def test_progress_over_an_evening_is_a_line_through_every_moment_in_order(
     assert [x for x, _ in points] == sorted(x for x, _ in points)
     assert [y for _, y in points] == sorted((y for _, y in points), reverse=True)
     assert page.count('class="dot"') == 3
+
+
+def test_a_district_not_yet_decided_says_so_with_the_open_question(tmp_path: Path) -> None:
+    rows = [row for row in clean_rows() if row["precinct"] != "P6"]
+    page = client_of(election_directory(tmp_path, rows)).get(
+        "/elections/tiny/districts", params={"lang": "ar"}
+    )
+    district_2 = tables(page.text)["districts"][2]
+    assert district_2[0] == "District 2"
+    assert district_2[1].startswith("أولي لم يُعلن فائز بعد (")
+    assert '<bdi lang="en" dir="ltr">(' in page.text

@@ -161,9 +161,12 @@ def region_view(view: ElectionView, region_id: str) -> RegionView:
     """The region page of an election; :class:`NotFound` if no region has that id."""
     election = view.count.election
     index = election.unit_index.get(region_id)
-    if index is None or election.units[index].level is not Level.REGION or view.main is None:
+    main = view.main
+    if index is None or election.units[index].level is not Level.REGION or main is None:
         raise NotFound("missing.region", region_id)
-    contest_id = next(c["id"] for c in view.main.contests)
+    if not main.contests:
+        raise NotFound("missing.region", region_id)
+    contest_id = main.contests[0]["id"]
     contest = next(c for c in view.document["contests"] if c["id"] == contest_id)
     row = next((r for r in contest["levels"]["region"] if r["id"] == region_id), None)
     if row is None:
