@@ -467,6 +467,14 @@ def test_hemicycle_svg_adds_open_seats_after_the_parties() -> None:
     assert re.findall(r"<title>(.*?)</title>", svg) == ["Amanat", OPEN_SEATS]
 
 
+def test_hemicycle_svg_takes_its_words_in_another_language_escaped() -> None:
+    svg = hemicycle_svg(
+        {"Amanat": 3}, open_seats=2, label=f"{ESCAPE_ME} 5", open_title="Ещё не распределены"
+    )
+    assert f'aria-label="{html.escape(ESCAPE_ME, quote=True)} 5"' in svg
+    assert re.findall(r"<title>(.*?)</title>", svg) == ["Amanat", "Ещё не распределены"]
+
+
 def test_hemicycle_svg_escapes_party_names() -> None:
     svg = hemicycle_svg({ESCAPE_ME: 2})
     assert ESCAPE_ME not in svg

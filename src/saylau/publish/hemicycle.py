@@ -115,6 +115,8 @@ def hemicycle_svg(
     colours: Mapping[str, str] | None = None,
     *,
     open_seats: int = 0,
+    label: str | None = None,
+    open_title: str = OPEN_SEATS,
 ) -> str:
     """An ``<svg>`` hemicycle with one circle per seat, the parties in :func:`seating_order`,
     then ``open_seats`` empty circles (seats not yet decided) on the right.
@@ -123,6 +125,9 @@ def hemicycle_svg(
     ``#rrggbb``). The element carries a ``viewBox`` so it scales to its container, and an
     ``aria-label`` that lists the seats; each party's circles are a group titled with its name
     (escaped). The output depends only on the arguments.
+
+    ``label`` replaces the English accessible name and ``open_title`` the title of the open
+    seats (both escaped), for a page in another language.
     """
     colours = dict(colours or {})
     _checked(seats, colours, open_seats)
@@ -131,11 +136,12 @@ def hemicycle_svg(
         SeatData(party, colours.get(party) or party_colour(party)): seats[party] for party in order
     }
     if open_seats:
-        attribution[SeatData(OPEN_SEATS, OPEN_FILL, 0.12, OPEN_BORDER)] = open_seats
-    total = sum(attribution.values())
-    label = f"{total} seats" + "".join(f"; {party} {seats[party]}" for party in order)
-    if open_seats:
-        label += f"; {OPEN_SEATS.lower()} {open_seats}"
+        attribution[SeatData(open_title, OPEN_FILL, 0.12, OPEN_BORDER)] = open_seats
+    if label is None:
+        total = sum(attribution.values())
+        label = f"{total} seats" + "".join(f"; {party} {seats[party]}" for party in order)
+        if open_seats:
+            label += f"; {OPEN_SEATS.lower()} {open_seats}"
     svg = get_svg_from_attribution(attribution)
     return _inline(svg, html.escape(label, quote=True))
 

@@ -80,6 +80,7 @@ class DistrictRow:
 class RegionRow:
     """The list vote in one region: protocols in, turnout and the leading list."""
 
+    region_id: str
     region: str
     progress: dict[str, Any]
     turnout: str
@@ -234,6 +235,7 @@ def region_rows(document: dict[str, Any] | None) -> list[RegionRow]:
         base = sum(votes.values()) + figures["against_all"]
         rows.append(
             RegionRow(
+                region_id=row["id"],
                 region=row["name"],
                 progress=row["progress"],
                 turnout=percent_text(issued(figures), figures["registered"]),
