@@ -60,7 +60,7 @@ def test_db_upgrade_creates_an_sqlite_database_and_can_run_again(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'night.db'}"
     first = saylau("db", "upgrade", "--db", url)
     assert first.exit_code == 0, first.stderr
-    assert first.stdout == f"{url}: the schema is at revision 0001\n"
+    assert first.stdout == f"{url}: the schema is at revision 0002\n"
     assert saylau("db", "upgrade", "--db", url).exit_code == 0
 
 
@@ -75,7 +75,7 @@ def test_db_upgrade_reads_the_url_from_saylau_db(
 def test_db_upgrade_on_the_test_database(database: Database) -> None:
     result = saylau("db", "upgrade", "--db", url_of(database))
     assert result.exit_code == 0, result.stderr
-    assert "the schema is at revision 0001" in result.stdout
+    assert "the schema is at revision 0002" in result.stdout
 
 
 def test_an_unreachable_database_is_one_line() -> None:
