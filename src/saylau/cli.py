@@ -923,9 +923,12 @@ def db_load(
     service_guarded(run)
 
 
-def prepare_service(db: str, *, demo: bool, say: Callable[[str], None]) -> None:
+def prepare_service(
+    db: str, *, demo: bool, say: Callable[[str], None], demo_precincts: int | None = None
+) -> None:
     """Make the database ready to serve: on a database without tables, create them and (with
-    ``demo``) load the synthetic 2023 election; otherwise require the newest schema."""
+    ``demo``) load the synthetic 2023 election (``demo_precincts`` polling stations: the
+    default is the full 10,200); otherwise require the newest schema."""
     from saylau.service.db import Database
     from saylau.service.loading import is_empty, load_synthetic
     from saylau.service.schema import current_revision, require_current, upgrade
@@ -937,7 +940,7 @@ def prepare_service(db: str, *, demo: bool, say: Callable[[str], None]) -> None:
             upgrade(database)
             if demo and is_empty(database):
                 say("loading the SYNTHETIC election of 19 March 2023 (invented detail) ...")
-                report = load_synthetic(database, actor="saylau serve")
+                report = load_synthetic(database, actor="saylau serve", precincts=demo_precincts)
                 say(report.describe())
         require_current(database)
     finally:
