@@ -15,6 +15,7 @@ one per :data:`DEFAULT_SNAPSHOT_EVERY` per election.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from saylau.count.checks import WARNING_BITS
@@ -49,29 +50,20 @@ DEFAULT_SNAPSHOT_EVERY = timedelta(seconds=30)
 # -- approved protocols as a table ----------------------------------------------------------
 
 
-def figures_row(election: Election, figures: dict[str, Any]) -> np.ndarray:
-    """One protocol's figures as a row of the count (``NOT_REPORTED`` for blanks)."""
-    row = np.full(len(COUNT_FIELDS) + election.max_options, NOT_REPORTED, dtype=np.int64)
-    for i, name in enumerate(COUNT_FIELDS):
-        value = figures.get(name)
-        if value is not None:
-            row[i] = value
-    for name, value in figures.items():
-        if name.startswith("line_") and value is not None:
-            row[len(COUNT_FIELDS) + int(name[5:]) - 1] = value
-    return row
-
-
 def approved_table(session: Session, election: Election) -> ProtocolTable:
-    """Every current entry of every approved protocol of the election, as one table."""
+    """Every current entry of every approved protocol of the election, as one table.
+
+    Figures are stored in the column order of the form (``models.figures_in_order``), so each
+    entry's values are its row as they come; the JSON is read as text and parsed here, once.
+    """
     maker = aliased(User)
     rows = session.execute(
         select(
             ProtocolRecord.precinct,
             ProtocolRecord.contest,
             ProtocolEntry.entry,
-            ProtocolEntry.figures,
-            ProtocolEntry.acknowledged,
+            cast(ProtocolEntry.figures, Text),
+            cast(ProtocolEntry.acknowledged, Text),
             maker.username,
             ProtocolEntry.entered_at,
             ProtocolEntry.correction,
@@ -86,13 +78,22 @@ def approved_table(session: Session, election: Election) -> ProtocolTable:
         .order_by(ProtocolRecord.id, ProtocolEntry.entry)
     ).all()
     n = len(rows)
+    width = len(COUNT_FIELDS) + election.max_options
     precinct = np.fromiter((election.precinct_index[r[0]] for r in rows), np.int64, n)
     contest = np.fromiter((election.contest_index[r[1]] for r in rows), np.int64, n)
-    values = np.full((n, len(COUNT_FIELDS) + election.max_options), NOT_REPORTED, np.int64)
+    values = np.full((n, width), NOT_REPORTED, np.int64)
     for i, row in enumerate(rows):
-        values[i] = figures_row(election, row[3])
+        figures = [NOT_REPORTED if v is None else v for v in json.loads(row[3]).values()]
+        values[i, : len(figures)] = figures
     acknowledged = np.fromiter(
-        (sum(WARNING_BITS.get(code, 0) for code in set(r[4] or ())) for r in rows), np.int64, n
+        (
+            sum(WARNING_BITS.get(code, 0) for code in set(json.loads(r[4])))
+            if r[4] not in ("[]", None)
+            else 0
+            for r in rows
+        ),
+        np.int64,
+        n,
     )
     return ProtocolTable(
         source="the database",
