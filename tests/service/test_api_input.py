@@ -132,6 +132,8 @@ def test_an_unknown_election_is_not_found(api: Api) -> None:
         {"figures": "x"},
         {"figures": {"registered": {"a": 1}}},
         {"figures": {"registered": [1, 2]}},
+        {"figures": {"registered": 10**30}},
+        {"figures": {"registered": -(10**30)}},
         {"figures": {}, "lines": "abc"},
         {"figures": {}, "lines": [[1]]},
         {"figures": {"line_0": 5}},

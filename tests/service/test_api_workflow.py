@@ -249,3 +249,16 @@ def test_results_as_csv_by_level(api: Api) -> None:
     bad = api.client.get("/api/elections/tiny/results.csv", params={"level": "planet"})
     assert bad.status_code == 422
     assert bad.json()["field"] == "level"
+
+
+def test_an_election_that_is_not_open_takes_no_entries(api: Api) -> None:
+    from saylau.service.models import ElectionRecord, ElectionState
+
+    with api.database.write() as session:
+        record = session.get(ElectionRecord, "tiny")
+        assert record is not None
+        record.state = ElectionState.CLOSED
+    response = api.enter("p1", "P1", "lists", 1)
+    assert response.status_code == 409
+    assert response.json()["error"] == "election-not-open"
+    assert "Election tiny is closed, not open" in response.json()["message"]

@@ -52,6 +52,7 @@ from saylau.service.hashing import content_hash, protocols_hash
 from saylau.service.models import (
     Certification,
     ElectionRecord,
+    ElectionState,
     ProtocolEntry,
     ProtocolRecord,
     ProtocolState,
@@ -330,6 +331,16 @@ def _certified(session: Session, election: str, contest: str) -> Certification |
     )
 
 
+def _open(known: KnownElection) -> None:
+    if known.record.state is not ElectionState.OPEN:
+        raise Conflict(
+            "election-not-open",
+            f"Election {known.id} is {known.record.state.value}, not open: its protocols are"
+            " not entered, corrected or approved now.",
+            "election",
+        )
+
+
 def _not_certified(session: Session, election: str, contest: str) -> None:
     certification = _certified(session, election, contest)
     if certification is not None:
@@ -460,6 +471,7 @@ def enter(
         )
     )
     assert user is not None
+    _open(known)
     _not_certified(session, election_id, contest)
     read, acks = read_entry(known, slot, figures, lines, acknowledged)
     checks = findings(known, slot, read, acks)
@@ -580,6 +592,7 @@ def correct(
                 user, known.territory, precinct, entry, other.entered_by if other else None
             )
         )
+    _open(known)
     _not_certified(session, election_id, contest)
     if protocol is None or current is None:
         raise NotFound(
@@ -650,6 +663,7 @@ def approve(
     _signed_in(user)
     assert user is not None
     _require(rules.may_approve(user, known.territory, precinct))
+    _open(known)
     _not_certified(session, election_id, contest)
     label = _label(precinct, contest)
     protocol = find_protocol(session, election_id, precinct, contest)
@@ -747,6 +761,7 @@ def certify(
             f" {', '.join(election.contest_index)}.",
             "contest",
         )
+    _open(known)
     _not_certified(session, election_id, contest)
     expected = [
         election.file.precincts[int(p)].id
