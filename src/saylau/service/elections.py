@@ -1,8 +1,9 @@
 """The elections in the database, parsed once per process: definition and territory.
 
-Parsing a national definition (ten thousand precincts) takes a moment, so each worker keeps the
-parsed form keyed by the election and the hash of its definition text: a changed definition is
-parsed again, an unchanged one never.
+A national definition is about 3 MB of JSON (ten thousand precincts) and takes a moment to
+parse, so requests read the election row without it, and each worker keeps the parsed form
+keyed by the election's id and the moment it was created: a definition is stored once, when
+the election is loaded, and never changed in place.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from saylau.count.definition import Election
 from saylau.service.errors import NotFound
-from saylau.service.hashing import sha256_hex
 from saylau.service.models import ElectionRecord
 from saylau.service.territory import Territory
 
@@ -38,7 +38,7 @@ _lock = threading.Lock()
 
 def parsed(record: ElectionRecord) -> tuple[Election, Territory]:
     """The record's definition and territory, parsed at most once per definition text."""
-    key = (record.id, sha256_hex(record.definition))
+    key = (record.id, record.created_at.isoformat())
     with _lock:
         found = _parsed.get(key)
     if found is None:
@@ -51,7 +51,7 @@ def parsed(record: ElectionRecord) -> tuple[Election, Territory]:
 
 def known_election(session: Session, election_id: str) -> KnownElection:
     """The election with this id, or :class:`NotFound`."""
-    record = session.get(ElectionRecord, election_id)
+    record = session.get(ElectionRecord, election_id, options=[defer(ElectionRecord.definition)])
     if record is None:
         raise NotFound(
             "no-such-election",
