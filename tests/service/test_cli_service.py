@@ -236,6 +236,18 @@ def test_the_first_start_creates_the_tables_and_loads_the_synthetic_election(
         results = client.get("/api/elections/kz-2023/results").json()
         assert results["status"] == "complete"
         assert results["election"]["synthetic"] is True
+        # The same election, generated again, counted by `saylau count`: the same document.
+        from saylau.count.directory import load
+        from saylau.count.synthetic import generate_kz_2023
+        from saylau.count.tally import count_ledger
+        from saylau.publish.results import count_document
+
+        generate_kz_2023(tmp_path / "kz-2023", seed=2023, precincts=500)
+        loaded = load(tmp_path / "kz-2023")
+        counted = count_document(count_ledger(loaded.ledger, loaded.lots))  # as `saylau count`
+        assert {k: v for k, v in results.items() if k != "software"} == {
+            k: v for k, v in counted.items() if k != "software"
+        }
     finally:
         database.dispose()
     said.clear()
