@@ -417,8 +417,14 @@ def _check_version(protocol: ProtocolRecord, expected: int | None, what: str) ->
         )
 
 
+def _named(precinct: str, contest: str) -> str:
+    """The protocol as a sentence names it: "The protocol of precinct P1, contest lists"."""
+    return f"The protocol of precinct {precinct}, contest {contest}"
+
+
 def _label(precinct: str, contest: str) -> str:
-    return f"The protocol of precinct {precinct}, contest {contest},"
+    """The same, to go on with a verb: "The protocol of precinct P1, contest lists, is ..."."""
+    return f"{_named(precinct, contest)},"
 
 
 def enter(
@@ -516,7 +522,7 @@ def enter(
     )
     session.add(record)
     found = _settle(protocol)
-    _flush(session, label[:-1])
+    _flush(session, _named(precinct, contest))
     audit.append(
         session,
         user.username,
@@ -601,12 +607,12 @@ def correct(
             " first.",
             "entry",
         )
-    _check_version(protocol, expected_version, label[:-1])
+    _check_version(protocol, expected_version, _named(precinct, contest))
     read, acks = read_entry(known, slot, figures, lines, acknowledged)
     checks = findings(known, slot, read, acks)
     was_approved = protocol.state is ProtocolState.APPROVED
     current.superseded = True
-    _flush(session, label[:-1])
+    _flush(session, _named(precinct, contest))
     record = ProtocolEntry(
         protocol=protocol,
         entry=entry,
@@ -619,7 +625,7 @@ def correct(
     )
     session.add(record)
     found = _settle(protocol)
-    _flush(session, label[:-1])
+    _flush(session, _named(precinct, contest))
     if was_approved:
         _results_changed(session, election_id)
     audit.append(
@@ -669,7 +675,7 @@ def approve(
     protocol = find_protocol(session, election_id, precinct, contest)
     if protocol is None:
         raise NotFound("no-protocol", f"{label} has not been entered yet.", "precinct")
-    _check_version(protocol, expected_version, label[:-1])
+    _check_version(protocol, expected_version, _named(precinct, contest))
     if protocol.state is ProtocolState.APPROVED:
         raise Conflict("already-approved", f"{label} is already approved.", "version")
     if protocol.state is ProtocolState.ENTERED:
@@ -714,7 +720,7 @@ def approve(
     protocol.approved_by_id = user.id
     protocol.approved_at = moment
     protocol.content_hash = content_hash(content)
-    _flush(session, label[:-1])
+    _flush(session, _named(precinct, contest))
     _results_changed(session, election_id)
     record_progress(
         session, known, moment, DEFAULT_SNAPSHOT_EVERY if snapshot_every is None else snapshot_every
