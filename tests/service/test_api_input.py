@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from api_helpers import Api, figures, make_api
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from saylau.count.definition import Election
 from saylau.service.db import Database
@@ -194,3 +196,48 @@ def test_the_openapi_description_lists_every_endpoint(api: Api) -> None:
         "/api/elections/{election}/precincts/{precinct}",
     } <= paths
     assert api.client.get("/api/docs").status_code == 200
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+figure_names = st.sampled_from(
+    ["registered", "invalid", "against_all", "line_1", "line_3", "line_9", "lines", "x", ""]
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    precinct=st.sampled_from(["P1", "P4", "P99", "", "%00", "P1/../P2"]),
+    entry=st.integers(min_value=-2, max_value=4),
+    body=st.one_of(
+        json_values,
+        st.fixed_dictionaries(
+            {"figures": st.dictionaries(figure_names, json_values, max_size=5)},
+            optional={"lines": json_values, "acknowledged": json_values},
+        ),
+    ),
+)
+def test_no_entry_of_any_shape_gives_a_server_error(
+    api: Api, precinct: str, entry: int, body: Any
+) -> None:
+    response = api.client.put(
+        f"/api/elections/tiny/protocols/{precinct}/lists/entries/{entry}",
+        json=body,
+        headers=api.headers("cec"),
+    )
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert set(response.json()) >= {"error", "message", "field"}
