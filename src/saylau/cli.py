@@ -861,10 +861,11 @@ def service_guarded(action: Callable[[], None]) -> None:
 
     from saylau.service.accounts import AccountError
     from saylau.service.db import DatabaseError
+    from saylau.service.errors import ServiceError
 
     try:
         action()
-    except (DatabaseError, AccountError) as error:
+    except (DatabaseError, AccountError, ServiceError, InputError) as error:
         fail(str(error))
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()
@@ -891,6 +892,95 @@ def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
 
         revision = upgrade(db)
         out.print(f"{shown(parse_url(db))}: the schema is at revision {revision}", markup=False)
+
+    service_guarded(run)
+
+
+@db_app.command("load")
+def db_load(
+    directory: Annotated[Path, typer.Argument(help="an election directory (docs/election-dir.md)")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Load an election directory: the definition, and every protocol as entered; those the
+    count accepts are approved by the system account. Once per election."""
+
+    def run() -> None:
+        from saylau.service.db import Database
+        from saylau.service.loading import load_directory
+        from saylau.service.schema import require_current
+
+        database = Database.open(db)
+        try:
+            require_current(database)
+            try:
+                report = load_directory(database, directory, actor=cli_actor(), step=None)
+            except FileRefused as error:
+                refused(error)
+            out.print(report.describe(), markup=False)
+        finally:
+            database.dispose()
+
+    service_guarded(run)
+
+
+def prepare_service(
+    db: str, *, demo: bool, say: Callable[[str], None], demo_precincts: int | None = None
+) -> None:
+    """Make the database ready to serve: on a database without tables, create them and (with
+    ``demo``) load the synthetic 2023 election (``demo_precincts`` polling stations: the
+    default is the full 10,200); otherwise require the newest schema."""
+    from saylau.service.db import Database
+    from saylau.service.loading import is_empty, load_synthetic
+    from saylau.service.schema import current_revision, require_current, upgrade
+
+    database = Database.open(db)
+    try:
+        if current_revision(database) is None:
+            say(f"{database.shown_url}: a new database; creating the tables")
+            upgrade(database)
+            if demo and is_empty(database):
+                say("loading the SYNTHETIC election of 19 March 2023 (invented detail) ...")
+                report = load_synthetic(database, actor="saylau serve", precincts=demo_precincts)
+                say(report.describe())
+        require_current(database)
+    finally:
+        database.dispose()
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="the address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="the port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="worker processes")] = 1,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo/--no-demo", help="load the synthetic 2023 election into a new database"
+        ),
+    ] = True,
+) -> None:
+    """Run the results service (the JSON API; docs at /api/docs).
+
+    A new database gets its tables and, unless --no-demo, the synthetic 2023 election, so that
+    there are results to see at once."""
+
+    def run() -> None:
+        import os
+
+        import uvicorn
+
+        prepare_service(db, demo=demo, say=lambda line: err.print(line, markup=False))
+        os.environ["SAYLAU_DB"] = db
+        err.print(f"serving on http://{host}:{port}/api/docs", markup=False)
+        uvicorn.run(
+            "saylau.service.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
 
     service_guarded(run)
 

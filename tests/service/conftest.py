@@ -34,6 +34,7 @@ BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 TABLES = (
     "audit_log",
     "certifications",
+    "progress_snapshots",
     "protocol_entries",
     "protocols",
     "login_attempts",

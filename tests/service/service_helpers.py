@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from saylau.count.definition import Election
 from saylau.service.db import Database
 from saylau.service.models import ElectionRecord, ElectionState, User
@@ -32,3 +34,24 @@ def add_user(database: Database, username: str, role: Role, area: str | None = N
         user = User(username=username, password_hash="-", role=role, area=area)
         session.add(user)
     return user
+
+
+def approve_in_another_process(
+    url: str, username: str, precinct: str, contest: str, version: int, barrier: Any, out: Any
+) -> None:
+    """Run in a worker process: wait for the others at the barrier, then approve a protocol of
+    the tiny election; put what happened on ``out``."""
+    from saylau.service import workflow
+    from saylau.service.errors import Conflict
+
+    database = Database.open(url)
+    try:
+        barrier.wait()
+        with database.write() as session:
+            user = session.query(User).filter_by(username=username).one()
+            workflow.approve(session, user, "tiny", precinct, contest, version)
+        out.put("approved")
+    except Conflict as conflict:
+        out.put(conflict.code)
+    finally:
+        database.dispose()

@@ -60,7 +60,7 @@ def test_db_upgrade_creates_an_sqlite_database_and_can_run_again(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'night.db'}"
     first = saylau("db", "upgrade", "--db", url)
     assert first.exit_code == 0, first.stderr
-    assert first.stdout == f"{url}: the schema is at revision 0001\n"
+    assert first.stdout == f"{url}: the schema is at revision 0002\n"
     assert saylau("db", "upgrade", "--db", url).exit_code == 0
 
 
@@ -75,7 +75,7 @@ def test_db_upgrade_reads_the_url_from_saylau_db(
 def test_db_upgrade_on_the_test_database(database: Database) -> None:
     result = saylau("db", "upgrade", "--db", url_of(database))
     assert result.exit_code == 0, result.stderr
-    assert "the schema is at revision 0001" in result.stdout
+    assert "the schema is at revision 0002" in result.stdout
 
 
 def test_an_unreachable_database_is_one_line() -> None:
@@ -187,3 +187,86 @@ def test_audit_verify_lists_every_problem_and_exits_1(database: Database) -> Non
     )
     assert lines[2].startswith("  deleted: entry 3 is missing from the log: deleted before entry 4")
     assert len(lines) == 3
+
+
+# -- db load and serve ------------------------------------------------------------------------
+
+
+def test_db_load_puts_an_election_directory_into_the_database(
+    database: Database, tmp_path: Path
+) -> None:
+    from tiny import election_dir
+
+    url = url_of(database)
+    result = saylau("db", "load", str(election_dir(tmp_path)), "--db", url)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "election tiny: 12 protocols loaded (12 entries), 12 approved\n"
+    again = saylau("db", "load", str(tmp_path / "tiny"), "--db", url)
+    one_line_error(again, "already holds election tiny; it is loaded only once")
+    assert saylau("audit", "verify", "--db", url).exit_code == 0
+
+
+def test_db_load_of_a_folder_without_an_election_is_one_line(
+    database: Database, tmp_path: Path
+) -> None:
+    one_line_error(saylau("db", "load", str(tmp_path), "--db", url_of(database)), "election.json")
+
+
+def test_the_first_start_creates_the_tables_and_loads_the_synthetic_election(
+    tmp_path: Path,
+) -> None:
+    from saylau.cli import prepare_service
+    from saylau.service.loading import is_empty
+    from saylau.service.schema import require_current
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    said: list[str] = []
+    prepare_service(url, demo=True, say=said.append, demo_precincts=500)
+    assert said[-1].startswith("election kz-2023: ")
+    assert said[-1].endswith(" approved")
+    database = Database.open(url)
+    try:
+        require_current(database)
+        assert not is_empty(database)
+        from fastapi.testclient import TestClient
+
+        from saylau.service.app import create_app
+
+        client = TestClient(create_app(database))
+        results = client.get("/api/elections/kz-2023/results").json()
+        assert results["status"] == "complete"
+        assert results["election"]["synthetic"] is True
+        # The same election, generated again, counted by `saylau count`: the same document.
+        from saylau.count.directory import load
+        from saylau.count.synthetic import generate_kz_2023
+        from saylau.count.tally import count_ledger
+        from saylau.publish.results import count_document
+
+        generate_kz_2023(tmp_path / "kz-2023", seed=2023, precincts=500)
+        loaded = load(tmp_path / "kz-2023")
+        counted = count_document(count_ledger(loaded.ledger, loaded.lots))  # as `saylau count`
+        assert {k: v for k, v in results.items() if k != "software"} == {
+            k: v for k, v in counted.items() if k != "software"
+        }
+    finally:
+        database.dispose()
+    said.clear()
+    prepare_service(url, demo=True, say=said.append, demo_precincts=500)
+    assert said == []  # the second start loads nothing
+
+
+def test_serve_refuses_a_database_behind_the_schema(tmp_path: Path) -> None:
+    from alembic import command
+
+    from saylau.service.schema import alembic_config
+
+    path = tmp_path / "old.db"
+    database = Database.open(f"sqlite:///{path}")
+    config = alembic_config()
+    with database.write_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    database.dispose()
+    one_line_error(
+        saylau("serve", "--db", f"sqlite:///{path}"), "saylau db upgrade --db sqlite:///"
+    )

@@ -78,9 +78,35 @@ def test_a_database_upgraded_by_a_newer_saylau_is_left_alone_with_a_clear_word(
     for action in (upgrade, require_current):
         with pytest.raises(SchemaOutOfDate) as newer:
             action(database)
-        assert "is at schema 0099, which this saylau does not know (it knows up to 0001)" in str(
+        assert "is at schema 0099, which this saylau does not know (it knows up to 0002)" in str(
             newer.value
         )
         assert "a newer saylau upgraded it" in str(newer.value)
     with database.engine.begin() as connection:  # put it back for the next test
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+
+
+def test_a_database_at_the_first_schema_is_upgraded_with_its_elections_kept(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+
+    from saylau.service.schema import alembic_config
+
+    path = tmp_path / "old.db"
+    database = Database.open(f"sqlite:///{path}")
+    config = alembic_config()
+    with database.write_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO elections VALUES ('old', 'Old', '{}', 'open', '2023-03-19 00:00:00')"
+        )
+    with pytest.raises(SchemaOutOfDate, match="is at schema 0001, and this saylau needs 0002"):
+        require_current(database)
+    assert upgrade(database) == "0002"
+    with database.engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT id, results_version FROM elections").all()
+    assert [tuple(row) for row in kept] == [("old", 0)]
+    database.dispose()

@@ -241,11 +241,16 @@ def _json_raw(path: Path) -> _Raw:
         raise FileRefused(
             source, [InputError(source, "", "protocols", 'expected {"protocols": [...]}')]
         )
+    return _items_raw(source, document["protocols"], "protocols[{}]")
+
+
+def _items_raw(source: str, items: list[Any], style: str) -> _Raw:
+    """Protocol objects as JSON gives them (``lines`` as an array, or ``line_k`` keys)."""
     records: list[dict[str, Any]] = []
     early: list[tuple[int, str, str, str]] = []
     labels: list[int] = []
-    for i, item in enumerate(document["protocols"]):
-        where = f"protocols[{i}]"
+    for i, item in enumerate(items):
+        where = style.format(i)
         if not isinstance(item, dict):
             early.append((i + 1, where, "", "expected an object"))
             continue
@@ -270,12 +275,19 @@ def _json_raw(path: Path) -> _Raw:
                 record[key] = json.dumps(value)
         records.append(record)
         labels.append(i)
-    raw = _records_raw(
-        source, records, np.array(labels, dtype=np.int64), "protocols[{}]", "the object keys"
-    )
+    raw = _records_raw(source, records, np.array(labels, dtype=np.int64), style, "the object keys")
     return _Raw(
         source, raw.header, raw.columns, raw.labels, raw.label_style, raw.header_where, tuple(early)
     )
+
+
+def read_items(
+    source: str, items: list[Any], election: Election, style: str = "protocols[{}]"
+) -> ProtocolTable:
+    """Protocol objects already in memory (as in a JSON protocol file's ``protocols`` array),
+    checked exactly as a file is: a whole table, or :class:`FileRefused` with every problem.
+    ``style`` names a row in the problems (``protocols[{}]``)."""
+    return assemble(_items_raw(source, items, style), election)
 
 
 def _xlsx_raw(path: Path) -> _Raw:

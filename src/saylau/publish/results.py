@@ -255,12 +255,32 @@ CSV_COLUMNS = (
 )
 
 
+def csv_rows(count: Count, level: str) -> Iterator[list[Any]]:
+    """The rows of one level's CSV, without the header (``CSV_COLUMNS``): a row per contest,
+    unit and option, with the unit's protocol figures repeated on each of its rows."""
+    for contest in count.election.file.contests:
+        totals = count.totals(contest.id, level)
+        for row in range(len(totals)):
+            head = [
+                contest.id,
+                level,
+                totals.ids[row],
+                totals.names[row],
+                int(totals.protocols_in[row]),
+                int(totals.protocols_expected[row]),
+                int(totals.voters_in[row]),
+                int(totals.voters_expected[row]),
+                *(int(v) for v in totals.fields[row]),
+            ]
+            for option, votes in totals.named_votes(row).items():
+                yield [*head, option, votes]
+
+
 def write_csv(
     count: Count, directory: Path, levels: Iterable[str] = DEFAULT_CSV_LEVELS
 ) -> list[Path]:
-    """One long CSV per level (``<level>.csv``): a row per contest, unit and option, with the
-    unit's protocol figures repeated on each of its rows. Each file is written whole (to a
-    temporary name, then renamed)."""
+    """One long CSV per level (``<level>.csv``, rows as :func:`csv_rows`). Each file is
+    written whole (to a temporary name, then renamed)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for level in [lvl for lvl in LEVELS if lvl in set(levels)]:
@@ -269,22 +289,7 @@ def write_csv(
         with partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(CSV_COLUMNS)
-            for contest in count.election.file.contests:
-                totals = count.totals(contest.id, level)
-                for row in range(len(totals)):
-                    head = [
-                        contest.id,
-                        level,
-                        totals.ids[row],
-                        totals.names[row],
-                        int(totals.protocols_in[row]),
-                        int(totals.protocols_expected[row]),
-                        int(totals.voters_in[row]),
-                        int(totals.voters_expected[row]),
-                        *(int(v) for v in totals.fields[row]),
-                    ]
-                    for option, votes in totals.named_votes(row).items():
-                        writer.writerow([*head, option, votes])
+            writer.writerows(csv_rows(count, level))
         partial.replace(path)
         written.append(path)
     return written
@@ -314,6 +319,7 @@ __all__ = [
     "checks_json",
     "code_summary",
     "count_document",
+    "csv_rows",
     "overall_progress",
     "write_csv",
 ]

@@ -9,6 +9,7 @@
 - ``protocol_entries``: each entry of a protocol (first or second), with its figures; a
   corrected entry stays, marked ``superseded``, beside the one that replaced it.
 - ``certifications``: a certified contest and the hash of the protocols it was certified on.
+- ``progress_snapshots``: how far the count had come at a moment (approved protocols, voters).
 - ``audit_log`` and ``audit_head``: the hash-chained log of every state change
   (:mod:`saylau.service.audit`) and the row that holds the chain's last link.
 
@@ -128,6 +129,9 @@ class ElectionRecord(Base):
     definition: Mapped[str] = mapped_column(Text)
     state: Mapped[ElectionState] = mapped_column(_enum(ElectionState), default=ElectionState.DRAFT)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    results_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    """Raised by every change to what the results count (an approval, a correction of an
+    approved protocol): a cached count older than it is recomputed."""
 
     def parsed(self) -> Election:
         """The checked definition (``saylau.count.definition``) the count runs on."""
@@ -323,6 +327,21 @@ class Certification(Base):
     certified_at: Mapped[datetime] = mapped_column(default=now)
 
     certified_by: Mapped[User] = relationship()
+
+
+class ProgressSnapshot(Base):
+    """How far the count of an election had come at a moment: for "progress over time"."""
+
+    __tablename__ = "progress_snapshots"
+    __table_args__ = (Index("ix_progress_snapshots_election_id_at", "election_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"))
+    at: Mapped[datetime]
+    protocols_approved: Mapped[int]
+    protocols_expected: Mapped[int]
+    voters_in: Mapped[int]
+    voters_expected: Mapped[int]
 
 
 # -- audit ----------------------------------------------------------------------------------
