@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from saylau.publish.results import CSV_COLUMNS, LEVELS, csv_rows
 from saylau.service import accounts, logins, workflow
 from saylau.service import permissions as rules
+from saylau.service.database_source import DatabaseSource
 from saylau.service.db import Database, reason_of
 from saylau.service.elections import KnownElection, known_election
 from saylau.service.errors import (
@@ -51,6 +52,7 @@ from saylau.service.models import (
     User,
     now,
 )
+from saylau.service.pages import pages_router
 from saylau.service.results import ResultsCache, progress_history, progress_now
 
 bearer = HTTPBearer(auto_error=False, description="a token from POST /api/login")
@@ -572,4 +574,6 @@ def create_app(database: Database | str) -> FastAPI:
                 "protocols": protocols,
             }
 
+    # The public pages read the same cached count as /api/.../results.
+    app.include_router(pages_router(DatabaseSource(db, cache)))
     return app
