@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from saylau.count.tally import Count
-from saylau.publish.results import overall_progress
 from saylau.service.db import Database
 from saylau.service.elections import known_election
 from saylau.service.errors import NotFound
@@ -24,6 +23,7 @@ from saylau.service.sources import (
     ProgressPoint,
     UnknownElection,
     precinct_protocols,
+    progress_point,
 )
 
 
@@ -59,17 +59,7 @@ class DatabaseSource:
                 )
                 for p in progress_history(session, election_id)
             ]
-        now = overall_progress(count)
-        return [
-            *history,
-            ProgressPoint(
-                datetime.now(UTC),
-                now.protocols_in,
-                now.protocols_expected,
-                now.voters_in,
-                now.voters_expected,
-            ),
-        ]
+        return [*history, progress_point(count, datetime.now(UTC))]
 
     def precinct(self, election_id: str, precinct_id: str) -> PrecinctProtocols:
         return precinct_protocols(self.count(election_id), precinct_id)

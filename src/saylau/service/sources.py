@@ -232,6 +232,18 @@ def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def progress_point(count: Count, at: datetime) -> ProgressPoint:
+    """How much of ``count`` is in, as a point in time."""
+    progress = overall_progress(count)
+    return ProgressPoint(
+        at,
+        progress.protocols_in,
+        progress.protocols_expected,
+        progress.voters_in,
+        progress.voters_expected,
+    )
+
+
 class DirectorySource:
     """Results read from election directories (one election each), keyed by election id.
 
@@ -273,16 +285,7 @@ class DirectorySource:
         return self._read(directory)
 
     def progress(self, election_id: str) -> list[ProgressPoint]:
-        progress = overall_progress(self.count(election_id))
-        return [
-            ProgressPoint(
-                self._clock(),
-                progress.protocols_in,
-                progress.protocols_expected,
-                progress.voters_in,
-                progress.voters_expected,
-            )
-        ]
+        return [progress_point(self.count(election_id), self._clock())]
 
     def precinct(self, election_id: str, precinct_id: str) -> PrecinctProtocols:
         return precinct_protocols(self.count(election_id), precinct_id)
