@@ -11,10 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_allocation_benchmark_quick() -> None:
-    pytest.importorskip("votelib")
+def run_quick(script: str) -> str:
+    """Run ``benchmarks/<script> --quick``; its output, after checking it succeeded."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "allocation.py"), "--quick"],
+        [sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -22,34 +22,24 @@ def test_allocation_benchmark_quick() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "votelib/saylau" in done.stdout
-    assert "allocations" in done.stdout
+    return done.stdout
+
+
+def test_allocation_benchmark_quick() -> None:
+    pytest.importorskip("votelib")
+    out = run_quick("allocation.py")
+    assert "votelib/saylau" in out
+    assert "allocations" in out
 
 
 def test_compensatory_benchmark_quick() -> None:
     pytest.importorskip("votelib")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "compensatory.py"), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "both: 736 seats" in done.stdout
-    assert "votelib/saylau" in done.stdout
+    out = run_quick("compensatory.py")
+    assert "both: 736 seats" in out
+    assert "votelib/saylau" in out
 
 
 def test_count_benchmark_quick() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "count.py"), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "us/protocol" in done.stdout
-    assert "'Amanat': 40" in done.stdout or '"Amanat": 40' in done.stdout
+    out = run_quick("count.py")
+    assert "us/protocol" in out
+    assert "'Amanat': 40" in out
