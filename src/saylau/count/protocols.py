@@ -31,7 +31,7 @@ ID_FIELDS = ("precinct", "contest")
 MAX_FIGURE = 10**9
 """No polling station counts a billion of anything; a larger figure is a typing error. The cap
 also keeps every sum and every exact share comparison inside 64-bit integers."""
-_UNREADABLE = -2
+UNREADABLE = -2
 """A cell already reported as wrong; never left in a table (the file is refused)."""
 FIELD = {name: i for i, name in enumerate(COUNT_FIELDS)}
 LINE = re.compile(r"^line_([1-9][0-9]{0,3})$")
@@ -94,6 +94,11 @@ class ProtocolTable:
 
 # -- raw cells --------------------------------------------------------------------------------
 
+_Early = tuple[int, str, str, str]
+"""A problem found while reading, before the cells are checked: order, where, field, message."""
+ITEM_KEYS = "the object keys"
+"""Where the problems with the keys of protocol objects are reported."""
+
 
 @dataclass(frozen=True, eq=False)
 class _Raw:
@@ -105,11 +110,11 @@ class _Raw:
     labels: np.ndarray
     label_style: str
     header_where: str
-    early: tuple[tuple[int, str, str, str], ...] = ()
+    early: tuple[_Early, ...] = ()
     """Problems found while reading (order, where, field, message), listed with the rest."""
 
 
-class _Problems:
+class Problems:
     """The problems found in a file, listed by row when the file is refused."""
 
     def __init__(self, source: str) -> None:
@@ -201,7 +206,7 @@ def _locate_csv_problem(source: str, text: str, error: Exception) -> InputError:
     return InputError(source, "", "", f"not a readable CSV file: {first}")
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
     """A JSON or spreadsheet cell as text; whole numbers only, so 5.0 from a spreadsheet is 5."""
     if value is None:
         return None
@@ -221,7 +226,7 @@ def _records_raw(
             if key not in header:
                 header.append(key)
     columns = {
-        name: pl.Series(name, [_cell_text(r.get(name)) for r in records], dtype=pl.String)
+        name: pl.Series(name, [cell_text(r.get(name)) for r in records], dtype=pl.String)
         for name in header
     }
     return _Raw(source, header, columns, labels, style, where)
@@ -244,38 +249,44 @@ def _json_raw(path: Path) -> _Raw:
     return _items_raw(source, document["protocols"], "protocols[{}]")
 
 
+def item_record(item: Any, where: str, order: int) -> tuple[dict[str, Any] | None, list[_Early]]:
+    """One protocol object as JSON gives it (``lines`` as an array, or ``line_k`` keys): its
+    cells, each kept as the JSON text of what came when it is not a plain value, so that the
+    reader says what it got (``"12"``, ``12.5``, ``true``); and the problems seen already."""
+    early: list[_Early] = []
+    if not isinstance(item, dict):
+        return None, [(order, where, "", "expected an object")]
+    record = {k: v for k, v in item.items() if k != "lines"}
+    lines = item.get("lines", [])
+    written_out = sorted(k for k in record if LINE.match(k))
+    if "lines" in item and written_out:
+        early.append(
+            (order, where, written_out[0], "give the votes either as 'lines' or as line_k")
+        )
+    if not isinstance(lines, list):
+        early.append((order, where, "lines", "expected an array of vote counts"))
+        lines = []
+    for j, value in enumerate(lines, start=1):
+        record[f"line_{j}"] = value
+    for key, value in record.items():
+        numeric = key in COUNT_FIELDS or key.startswith("line_") or key == "entry"
+        if isinstance(value, bool | float | list | dict) or (numeric and isinstance(value, str)):
+            record[key] = json.dumps(value)
+    return record, early
+
+
 def _items_raw(source: str, items: list[Any], style: str) -> _Raw:
-    """Protocol objects as JSON gives them (``lines`` as an array, or ``line_k`` keys)."""
+    """Protocol objects as JSON gives them, column by column."""
     records: list[dict[str, Any]] = []
-    early: list[tuple[int, str, str, str]] = []
+    early: list[_Early] = []
     labels: list[int] = []
     for i, item in enumerate(items):
-        where = style.format(i)
-        if not isinstance(item, dict):
-            early.append((i + 1, where, "", "expected an object"))
-            continue
-        record = {k: v for k, v in item.items() if k != "lines"}
-        lines = item.get("lines", [])
-        written_out = sorted(k for k in record if LINE.match(k))
-        if "lines" in item and written_out:
-            early.append(
-                (i + 1, where, written_out[0], "give the votes either as 'lines' or as line_k")
-            )
-        if not isinstance(lines, list):
-            early.append((i + 1, where, "lines", "expected an array of vote counts"))
-            lines = []
-        for j, value in enumerate(lines, start=1):
-            record[f"line_{j}"] = value
-        for key, value in record.items():
-            numeric = key in COUNT_FIELDS or key.startswith("line_") or key == "entry"
-            if isinstance(value, bool | float | list | dict) or (
-                numeric and isinstance(value, str)
-            ):
-                # kept as its JSON text, so the reader says what it got: "12", 12.5, true
-                record[key] = json.dumps(value)
-        records.append(record)
-        labels.append(i)
-    raw = _records_raw(source, records, np.array(labels, dtype=np.int64), style, "the object keys")
+        record, seen = item_record(item, style.format(i), i + 1)
+        early.extend(seen)
+        if record is not None:
+            records.append(record)
+            labels.append(i)
+    raw = _records_raw(source, records, np.array(labels, dtype=np.int64), style, ITEM_KEYS)
     return _Raw(
         source, raw.header, raw.columns, raw.labels, raw.label_style, raw.header_where, tuple(early)
     )
@@ -330,24 +341,62 @@ READERS: dict[str, Callable[[Path], _Raw]] = {
 """The formats a protocol file may have, by suffix."""
 
 
+# -- what the problems say ---------------------------------------------------------------------
+
+REQUIRED_EMPTY = "this figure is required; the cell is empty"
+TOO_MANY_LINES = "no ballot in this election has that many lines"
+LINE_COLUMN_MISSING = "this ballot-line column is missing"
+
+
+def not_whole(cell: str) -> str:
+    return f"expected a whole number of 0 or more, got {cell!r}"
+
+
+def out_of_range(value: int) -> str:
+    if value < 0:
+        return f"a count cannot be negative, got {value}"
+    return f"{value:,} is more than any polling station can count (at most {MAX_FIGURE:,})"
+
+
+def unknown_id(what: str, given: str) -> str:
+    return f"unknown {what} {given!r}" if given else f"the {what} is missing"
+
+
+def not_a_warning(code: str) -> str:
+    return f"{code!r} is not a warning code; expected some of {', '.join(WARNING_BITS)}"
+
+
+def wrong_entry_number(entry: int) -> str:
+    return f"expected 1 or 2, got {entry}"
+
+
+def not_voted(precinct: str, contest: str) -> str:
+    return f"precinct {precinct!r} does not vote on contest {contest!r}"
+
+
+def needs_votes(options: int) -> str:
+    return f"the ballot has {options} lines; this one needs its votes"
+
+
 # -- checking the cells -----------------------------------------------------------------------
 
 
-def _check_header(raw: _Raw, election: Election, problems: _Problems) -> int:
-    """Check the column names; return the number of ballot-line columns."""
+def check_header(header: list[str], where: str, election: Election, problems: Problems) -> int:
+    """Check the column names (reported at ``where``); return the number of ballot-line
+    columns."""
     known = set(ID_FIELDS) | set(COUNT_FIELDS) | set(META_FIELDS)
     lines: list[int] = []
     seen: set[str] = set()
-    for name in raw.header:
+    for name in header:
         if name in seen:
-            problems.add(raw.header_where, name, "this column appears twice")
+            problems.add(where, name, "this column appears twice")
         seen.add(name)
         match = LINE.match(name)
         if match:
             lines.append(int(match.group(1)))
         elif name not in known:
             problems.add(
-                raw.header_where,
+                where,
                 name,
                 "unknown column; expected precinct, contest, the protocol figures"
                 f" ({', '.join(COUNT_FIELDS)}), line_1 ... line_{election.max_options},"
@@ -355,20 +404,20 @@ def _check_header(raw: _Raw, election: Election, problems: _Problems) -> int:
             )
     for name in (*ID_FIELDS, *sorted(REQUIRED_FIELDS, key=COUNT_FIELDS.index)):
         if name not in seen:
-            problems.add(raw.header_where, name, "this required column is missing")
+            problems.add(where, name, "this required column is missing")
     width = max(lines, default=0)
     missing = sorted(set(range(1, width + 1)) - set(lines))
     if missing:
-        problems.add(raw.header_where, f"line_{missing[0]}", "ballot-line columns must not skip")
+        problems.add(where, f"line_{missing[0]}", "ballot-line columns must not skip")
     if "found_stationary" in seen and "found_mobile" not in seen:
-        problems.add(raw.header_where, "found_mobile", "found_stationary is given without it")
+        problems.add(where, "found_mobile", "found_stationary is given without it")
     if "found_mobile" in seen and "found_stationary" not in seen:
-        problems.add(raw.header_where, "found_stationary", "found_mobile is given without it")
+        problems.add(where, "found_stationary", "found_mobile is given without it")
     return width
 
 
 def _integers(
-    raw: _Raw, names: list[str], required: frozenset[str], problems: _Problems
+    raw: _Raw, names: list[str], required: frozenset[str], problems: Problems
 ) -> np.ndarray:
     """Columns of whole numbers >= 0 as one ``int64`` matrix, parsed in a single pass.
 
@@ -402,7 +451,7 @@ def _integers(
             _cell_problems(raw, problems, name, j, values, bad, negative | huge, missing)
     values = values.astype(np.int64, copy=True)
     values[blank] = NOT_REPORTED
-    values[bad | negative | huge] = _UNREADABLE
+    values[bad | negative | huge] = UNREADABLE
     for j, name in enumerate(present):
         out[:, names.index(name)] = values[:, j]
     return out
@@ -410,7 +459,7 @@ def _integers(
 
 def _cell_problems(
     raw: _Raw,
-    problems: _Problems,
+    problems: Problems,
     name: str,
     j: int,
     values: np.ndarray,
@@ -420,21 +469,9 @@ def _cell_problems(
 ) -> None:
     cells = raw.columns[name]
 
-    def not_a_number(row: int) -> str:
-        return f"expected a whole number of 0 or more, got {cells[row]!r}"
-
-    def out_of_range(row: int) -> str:
-        value = int(values[row, j])
-        if value < 0:
-            return f"a count cannot be negative, got {value}"
-        return f"{value:,} is more than any polling station can count (at most {MAX_FIGURE:,})"
-
-    def empty(row: int) -> str:
-        return "this figure is required; the cell is empty"
-
-    problems.rows(raw, bad[:, j], name, not_a_number)
-    problems.rows(raw, negative[:, j], name, out_of_range)
-    problems.rows(raw, missing[:, j], name, empty)
+    problems.rows(raw, bad[:, j], name, lambda row: not_whole(cells[row]))
+    problems.rows(raw, negative[:, j], name, lambda row: out_of_range(int(values[row, j])))
+    problems.rows(raw, missing[:, j], name, lambda row: REQUIRED_EMPTY)
 
 
 def _all_texts(raw: _Raw, names: list[str]) -> dict[str, list[str]]:
@@ -454,18 +491,16 @@ def _texts(raw: _Raw, name: str) -> list[str]:
     return [value or "" for value in raw.columns[name].str.strip_chars().to_list()]
 
 
-def _ids(raw: _Raw, name: str, index: dict[str, int], problems: _Problems, what: str) -> np.ndarray:
+def _ids(raw: _Raw, name: str, index: dict[str, int], problems: Problems, what: str) -> np.ndarray:
     texts = _texts(raw, name)
     found = np.fromiter((index.get(t, -1) for t in texts), dtype=np.int64, count=len(texts))
     for row in np.flatnonzero(found < 0):
-        given = texts[row]
-        message = f"unknown {what} {given!r}" if given else f"the {what} is missing"
         label = int(raw.labels[row])
-        problems.add(raw.label_style.format(label), name, message, label + 1)
+        problems.add(raw.label_style.format(label), name, unknown_id(what, texts[row]), label + 1)
     return found
 
 
-def _acknowledged(raw: _Raw, problems: _Problems) -> np.ndarray:
+def _acknowledged(raw: _Raw, problems: Problems) -> np.ndarray:
     out = np.zeros(len(raw.labels), dtype=np.int64)
     if "acknowledged" not in raw.columns:
         return out
@@ -477,10 +512,7 @@ def _acknowledged(raw: _Raw, problems: _Problems) -> np.ndarray:
             if bit is None:
                 label = int(raw.labels[row])
                 problems.add(
-                    raw.label_style.format(label),
-                    "acknowledged",
-                    f"{code!r} is not a warning code; expected some of {', '.join(WARNING_BITS)}",
-                    label + 1,
+                    raw.label_style.format(label), "acknowledged", not_a_warning(code), label + 1
                 )
             else:
                 out[row] |= bit
@@ -489,10 +521,10 @@ def _acknowledged(raw: _Raw, problems: _Problems) -> np.ndarray:
 
 def assemble(raw: _Raw, election: Election) -> ProtocolTable:
     """Check every cell of a raw file against the election and build its table."""
-    problems = _Problems(raw.source)
+    problems = Problems(raw.source)
     for order, where, field, message in raw.early:
         problems.add(where, field, message, order)
-    width = _check_header(raw, election, problems)
+    width = check_header(raw.header, raw.header_where, election, problems)
     problems.raise_if_any()
     n = len(raw.labels)
     precinct = _ids(raw, "precinct", election.precinct_index, problems, "precinct")
@@ -502,8 +534,8 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
     counts = numbers[:, : len(COUNT_FIELDS)]
     lines = numbers[:, len(COUNT_FIELDS) : len(COUNT_FIELDS) + width]
     entry = numbers[:, -1]
-    wrong_entry = (entry != NOT_REPORTED) & (entry != _UNREADABLE) & (entry != 1) & (entry != 2)
-    problems.rows(raw, wrong_entry, "entry", lambda row: f"expected 1 or 2, got {int(entry[row])}")
+    wrong_entry = (entry != NOT_REPORTED) & (entry != UNREADABLE) & (entry != 1) & (entry != 2)
+    problems.rows(raw, wrong_entry, "entry", lambda row: wrong_entry_number(int(entry[row])))
     entry = np.where(entry == NOT_REPORTED, 1, entry).astype(np.int8)
     acknowledged = _acknowledged(raw, problems)
     known = (precinct >= 0) & (contest >= 0)
@@ -515,10 +547,7 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
         raw,
         known & (slot < 0),
         "contest",
-        lambda row: (
-            f"precinct {precincts[precinct[row]].id!r} does not vote on contest"
-            f" {contests[contest[row]].id!r}"
-        ),
+        lambda row: not_voted(precincts[precinct[row]].id, contests[contest[row]].id),
     )
     matrix = np.full((n, election.max_options), NOT_REPORTED, dtype=np.int64)
     shown = min(width, election.max_options)
@@ -529,7 +558,7 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
             raw,
             beyond,
             f"line_{k + 1}",
-            lambda row: "no ballot in this election has that many lines",
+            lambda row: TOO_MANY_LINES,
         )
     ok = slot >= 0
     options = np.zeros(n, dtype=np.int64)
@@ -542,10 +571,10 @@ def assemble(raw: _Raw, election: Election) -> ProtocolTable:
                 raw,
                 needed,
                 line,
-                lambda row: f"the ballot has {int(options[row])} lines; this one needs its votes",
+                lambda row: needs_votes(int(options[row])),
             )
         elif needed.any():
-            problems.add(raw.header_where, line, "this ballot-line column is missing")
+            problems.add(raw.header_where, line, LINE_COLUMN_MISSING)
     problems.raise_if_any()
     texts = _all_texts(raw, ["entered_by", "entered_at", "correction"])
     return ProtocolTable(

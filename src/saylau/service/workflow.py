@@ -43,7 +43,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from saylau.count.checks import BY_CODE, WARNING_BITS, Columns, Kind, codes, describe, run_checks
 from saylau.count.fields import COUNT_FIELDS, NOT_REPORTED
-from saylau.count.protocols import LINE, FileRefused, read_items
+from saylau.count.item import read_item
+from saylau.count.protocols import LINE, FileRefused
 from saylau.service import audit
 from saylau.service import permissions as rules
 from saylau.service.elections import KnownElection, known_election
@@ -196,8 +197,8 @@ def read_entry(
     lines: Any,
     acknowledged: Any,
 ) -> tuple[Figures, list[str]]:
-    """Check an entry as the protocol-file reader checks a row; its figures in the column
-    order of the form (``None``: not reported) and its acknowledged warning codes.
+    """Check an entry as the protocol-file reader checks a row (with its quick one-row path,
+    ``saylau.count.item``); its figures in the column order of the form (``None``: not reported) and its acknowledged warning codes.
 
     Anything structurally wrong is an :class:`Invalid` naming the figure."""
     election = known.election
@@ -235,7 +236,7 @@ def read_entry(
     if lines is not None:
         item["lines"] = lines
     try:
-        table = read_items("the entry", [item], election, style="the entry")
+        table = read_item("the entry", item, election, style="the entry")
     except FileRefused as refused:
         first = refused.errors[0]
         problems = [
