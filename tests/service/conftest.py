@@ -40,6 +40,7 @@ TABLES = (
     "login_attempts",
     "api_tokens",
     "users",
+    "election_definitions",
     "elections",
 )
 

@@ -21,6 +21,8 @@ from saylau.service.schema import (
     upgrade,
 )
 
+HEAD = head_revision()
+
 
 def test_the_migrations_ship_inside_the_package() -> None:
     assert (MIGRATIONS / "env.py").is_file()
@@ -78,12 +80,12 @@ def test_a_database_upgraded_by_a_newer_saylau_is_left_alone_with_a_clear_word(
     for action in (upgrade, require_current):
         with pytest.raises(SchemaOutOfDate) as newer:
             action(database)
-        assert "is at schema 0099, which this saylau does not know (it knows up to 0002)" in str(
+        assert f"is at schema 0099, which this saylau does not know (it knows up to {HEAD})" in str(
             newer.value
         )
         assert "a newer saylau upgraded it" in str(newer.value)
     with database.engine.begin() as connection:  # put it back for the next test
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+        connection.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{HEAD}'")
 
 
 def test_a_database_at_the_first_schema_is_upgraded_with_its_elections_kept(
@@ -103,10 +105,14 @@ def test_a_database_at_the_first_schema_is_upgraded_with_its_elections_kept(
         connection.exec_driver_sql(
             "INSERT INTO elections VALUES ('old', 'Old', '{}', 'open', '2023-03-19 00:00:00')"
         )
-    with pytest.raises(SchemaOutOfDate, match="is at schema 0001, and this saylau needs 0002"):
+    with pytest.raises(SchemaOutOfDate, match=f"is at schema 0001, and this saylau needs {HEAD}"):
         require_current(database)
-    assert upgrade(database) == "0002"
+    assert upgrade(database) == HEAD
     with database.engine.connect() as connection:
         kept = connection.exec_driver_sql("SELECT id, results_version FROM elections").all()
+        definitions = connection.exec_driver_sql(
+            "SELECT election_id, text FROM election_definitions"
+        ).all()
     assert [tuple(row) for row in kept] == [("old", 0)]
+    assert [tuple(row) for row in definitions] == [("old", "{}")]
     database.dispose()

@@ -25,7 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from saylau.publish.results import CSV_COLUMNS, LEVELS, csv_rows
@@ -315,11 +315,7 @@ def create_app(database: Database | str) -> FastAPI:
         with db.read() as session:
             return [
                 election_summary(record)
-                for record in session.scalars(
-                    select(ElectionRecord)
-                    .options(defer(ElectionRecord.definition))
-                    .order_by(ElectionRecord.id)
-                )
+                for record in session.scalars(select(ElectionRecord).order_by(ElectionRecord.id))
             ]
 
     @app.get("/api/elections/{election}", tags=["elections"])

@@ -1,9 +1,9 @@
 """The elections in the database, parsed once per process: definition and territory.
 
 A national definition is about 3 MB of JSON (ten thousand precincts) and takes a moment to
-parse, so requests read the election row without it, and each worker keeps the parsed form
-keyed by the election's id and the moment it was created: a definition is stored once, when
-the election is loaded, and never changed in place.
+parse, so requests read the election row without it (it is a table of its own), and each
+worker keeps the parsed form keyed by the election's id and the moment it was created: a
+definition is stored once, when the election is loaded, and never changed in place.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from saylau.count.definition import Election
 from saylau.service.errors import NotFound
@@ -51,7 +51,7 @@ def parsed(record: ElectionRecord) -> tuple[Election, Territory]:
 
 def known_election(session: Session, election_id: str) -> KnownElection:
     """The election with this id, or :class:`NotFound`."""
-    record = session.get(ElectionRecord, election_id, options=[defer(ElectionRecord.definition)])
+    record = session.get(ElectionRecord, election_id)
     if record is None:
         raise NotFound(
             "no-such-election",

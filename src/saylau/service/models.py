@@ -1,6 +1,7 @@
 """The service's tables (SQLAlchemy 2.0 declarative).
 
-- ``elections``: an election definition (the ``election.json`` text) and whether it is open.
+- ``elections``: an election and whether it is open; ``election_definitions``: its definition
+  (the ``election.json`` text).
 - ``users``, ``api_tokens``, ``login_attempts``: accounts, their bearer tokens (only a hash is
   kept) and the login attempts that throttling counts.
 - ``protocols``: one row per protocol (election, precinct, contest) with its workflow state; its
@@ -39,6 +40,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import Enum as SqlEnum
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from saylau.count.definition import Election, parse_definition
@@ -119,19 +121,39 @@ class ElectionState(StrEnum):
     """No more entries; results stand as certified."""
 
 
+class ElectionDefinition(Base):
+    """An election's definition (``election.json``) as text, in a table of its own.
+
+    A national definition is megabytes. Kept in the ``elections`` row, it would be walked
+    past on every read of the columns after it (SQLite reads a row's columns in order, through
+    its overflow pages), and every request reads the election's state."""
+
+    __tablename__ = "election_definitions"
+
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class ElectionRecord(Base):
-    """An election known to the service: its definition (``election.json``) as text."""
+    """An election known to the service; its definition (``election.json``) is read only when
+    asked for (``definition``)."""
 
     __tablename__ = "elections"
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[str] = mapped_column(Text)
     state: Mapped[ElectionState] = mapped_column(_enum(ElectionState), default=ElectionState.DRAFT)
     created_at: Mapped[datetime] = mapped_column(default=now)
     results_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     """Raised by every change to what the results count (an approval, a correction of an
     approved protocol): a cached count older than it is recomputed."""
+    stored_definition: Mapped[ElectionDefinition] = relationship(
+        cascade="all, delete-orphan", lazy="select"
+    )
+    definition: AssociationProxy[str] = association_proxy(
+        "stored_definition", "text", creator=lambda text: ElectionDefinition(text=text)
+    )
+    """The definition's text (``election.json``)."""
 
     def parsed(self) -> Election:
         """The checked definition (``saylau.count.definition``) the count runs on."""

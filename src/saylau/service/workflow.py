@@ -198,7 +198,8 @@ def read_entry(
     acknowledged: Any,
 ) -> tuple[Figures, list[str]]:
     """Check an entry as the protocol-file reader checks a row (with its quick one-row path,
-    ``saylau.count.item``); its figures in the column order of the form (``None``: not reported) and its acknowledged warning codes.
+    ``saylau.count.item``); its figures in the column order of the form (``None``: not
+    reported) and its acknowledged warning codes.
 
     Anything structurally wrong is an :class:`Invalid` naming the figure."""
     election = known.election
