@@ -12,12 +12,12 @@ protocol content it concerns (``content_hash``), the hash of the entry before it
 The order of the log is the chain itself: ``seq`` numbers the entries 1, 2, 3, ... and is not
 hashed, so an entry moved to another place is reported as out of order, not as altered.
 
-:func:`append` adds an entry inside the caller's transaction, so a state change and its entry
-commit together or not at all. It locks the chain head (``audit_head``, one row) with
-``SELECT ... FOR UPDATE``: on PostgreSQL a second writer waits there until the first commits,
-so two writers never fork the chain; on SQLite, write transactions begin with
-``BEGIN IMMEDIATE`` and never overlap. Append last in a transaction: the head stays locked
-until it ends.
+:func:`append` (and :func:`append_all`, for several) adds an entry inside the caller's
+transaction, so a state change and its entry commit together or not at all. It locks the
+chain head (``audit_head``, one row) with ``SELECT ... FOR UPDATE``: on PostgreSQL a second
+writer waits there until the first commits, so two writers never fork the chain; on SQLite,
+write transactions begin with ``BEGIN IMMEDIATE`` and never overlap. Append last in a
+transaction: the head stays locked until it ends.
 
 :func:`verify` recomputes the chain and names every entry that was altered, deleted or moved.
 What it cannot see: a rewrite of the whole chain from some entry on, with every later hash
@@ -27,6 +27,7 @@ example) closes that gap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -104,6 +105,20 @@ def hash_of(entry: AuditEntry | _Row) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Change:
+    """A state change to log: who, what, on what, the details (``payload``, any JSON
+    document; ``None``: an empty object) and the protocol content it concerns (only its hash
+    is kept)."""
+
+    actor: str
+    action: str
+    subject: str
+    payload: Any = None
+    content: Any = None
+    at: datetime | None = None
+
+
 def append(
     session: Session,
     actor: str,
@@ -114,11 +129,14 @@ def append(
     *,
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Add one entry to the chain, in the caller's transaction (nothing is committed here).
+    """Add one entry to the chain, in the caller's transaction (nothing is committed here)."""
+    [entry] = append_all(session, [Change(actor, action, subject, payload, content, at)])
+    return entry
 
-    ``payload`` is any JSON document (``None``: an empty object); ``content``, when given, is
-    the protocol content the change concerns, and only its hash is kept.
-    """
+
+def append_all(session: Session, changes: Sequence[Change]) -> list[AuditEntry]:
+    """Add one entry per change to the chain, in order, in the caller's transaction, with one
+    lock of the chain head and one write (nothing is committed here)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not Database.in_write_transaction(connection):
         raise AuditError(
@@ -135,21 +153,24 @@ def append(
         raise AuditError(
             "the audit log has no chain head: this database was not created by `saylau db upgrade`"
         )
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=moment_text(at or now()),
-        actor=actor,
-        action=action,
-        subject=subject,
-        payload=canonical_json({} if payload is None else payload),
-        content_hash=None if content is None else content_hash(content),
-        prev_hash=head.hash,
-    )
-    entry.hash = hash_of(entry)
-    session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
+    entries: list[AuditEntry] = []
+    for change in changes:
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=moment_text(change.at or now()),
+            actor=change.actor,
+            action=change.action,
+            subject=change.subject,
+            payload=canonical_json({} if change.payload is None else change.payload),
+            content_hash=None if change.content is None else content_hash(change.content),
+            prev_hash=head.hash,
+        )
+        entry.hash = hash_of(entry)
+        head.seq, head.hash = entry.seq, entry.hash
+        entries.append(entry)
+    session.add_all(entries)
     session.flush()
-    return entry
+    return entries
 
 
 # -- verification ---------------------------------------------------------------------------

@@ -37,18 +37,26 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from saylau.count.checks import BY_CODE, WARNING_BITS, Columns, Kind, codes, describe, run_checks
+from saylau.count.definition import Election
 from saylau.count.fields import COUNT_FIELDS, NOT_REPORTED
 from saylau.count.item import read_item
 from saylau.count.protocols import LINE, FileRefused
 from saylau.service import audit
 from saylau.service import permissions as rules
 from saylau.service.elections import KnownElection, known_election
-from saylau.service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from saylau.service.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unauthenticated,
+)
 from saylau.service.hashing import content_hash, protocols_hash
 from saylau.service.models import (
     Certification,
@@ -301,6 +309,63 @@ def findings(
     ]
 
 
+@dataclass(frozen=True)
+class CheckedEntry:
+    """An entry read and checked against the election's definition: its figures in the order
+    of the form, the warnings it acknowledges, and the coded checks it fails.
+
+    Checking needs only the definition, which never changes once stored, so a caller may
+    check an entry before its write transaction (:func:`check_in_advance`) and keep that work
+    out of the time the writers wait for one another."""
+
+    slot: int
+    figures: Figures
+    acknowledged: list[str]
+    checks: list[CheckFinding]
+    definition: Election = field(repr=False, compare=False)
+    """The definition it was checked against."""
+
+
+def check_entry(
+    known: KnownElection, slot: int, figures: Any, lines: Any, acknowledged: Any
+) -> CheckedEntry:
+    """Read an entry (:func:`read_entry`, which raises :class:`Invalid`) and run its checks."""
+    read, acks = read_entry(known, slot, figures, lines, acknowledged)
+    return CheckedEntry(slot, read, acks, findings(known, slot, read, acks), known.election)
+
+
+def check_in_advance(
+    known: KnownElection, precinct: str, contest: str, figures: Any, lines: Any, acknowledged: Any
+) -> CheckedEntry | Invalid:
+    """Check an entry before the write transaction; hand the result to :func:`enter` or
+    :func:`correct` as ``checked``.
+
+    An unknown precinct or contest is raised at once (the workflow steps raise it first too);
+    a structurally invalid entry is returned, for the step to raise after the checks that come
+    before it (sign-in, permission, state), so the answers are the same either way."""
+    slot = slot_of(known, precinct, contest)
+    try:
+        return check_entry(known, slot, figures, lines, acknowledged)
+    except Invalid as invalid:
+        return invalid
+
+
+def _checked(
+    known: KnownElection,
+    slot: int,
+    figures: Any,
+    lines: Any,
+    acknowledged: Any,
+    checked: CheckedEntry | Invalid | None,
+) -> CheckedEntry:
+    """The entry as checked in advance, or checked now."""
+    if isinstance(checked, Invalid):
+        raise checked
+    if checked is None or checked.definition is not known.election or checked.slot != slot:
+        return check_entry(known, slot, figures, lines, acknowledged)
+    return checked
+
+
 def differences(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Difference]:
     """The figures two entries give differently, in the order of the form."""
     names = list(first) + [name for name in second if name not in first]
@@ -343,16 +408,20 @@ def _open(known: KnownElection) -> None:
         )
 
 
+def _certified_conflict(certification: Certification) -> Conflict:
+    return Conflict(
+        "contest-certified",
+        f"Contest {certification.contest} of election {certification.election_id} was certified"
+        f" on {certification.certified_at:%d %B %Y at %H:%M} UTC; its protocols can no longer"
+        " be entered, corrected or approved.",
+        "contest",
+    )
+
+
 def _not_certified(session: Session, election: str, contest: str) -> None:
     certification = _certified(session, election, contest)
     if certification is not None:
-        raise Conflict(
-            "contest-certified",
-            f"Contest {contest} of election {election} was certified on"
-            f" {certification.certified_at:%d %B %Y at %H:%M} UTC; its protocols can no longer"
-            " be entered, corrected or approved.",
-            "contest",
-        )
+        raise _certified_conflict(certification)
 
 
 def find_protocol(
@@ -429,6 +498,23 @@ def _label(precinct: str, contest: str) -> str:
     return f"{_named(precinct, contest)},"
 
 
+@dataclass(frozen=True)
+class EntryRequest:
+    """One first or second entry to store (see :func:`enter`)."""
+
+    user: User | None
+    election_id: str
+    precinct: str
+    contest: str
+    entry: int
+    figures: Any
+    lines: Any = None
+    acknowledged: Any = None
+    at: datetime | None = None
+    checked: CheckedEntry | Invalid | None = None
+    """The entry as :func:`check_in_advance` checked it, if it did."""
+
+
 def enter(
     session: Session,
     user: User | None,
@@ -442,12 +528,14 @@ def enter(
     correction: str | None = None,
     *,
     at: datetime | None = None,
+    checked: CheckedEntry | Invalid | None = None,
 ) -> Outcome:
     """Store entry ``entry`` (1 or 2) of a protocol; its coded checks come back.
 
     Sending an entry that is already on record with the same figures changes nothing (a
     retried request is harmless); different figures need :func:`correct`. ``correction``
-    given here makes it a correction."""
+    given here makes it a correction. ``checked``: the entry as :func:`check_in_advance`
+    checked it, if it did."""
     if correction is not None:
         return correct(
             session,
@@ -461,86 +549,203 @@ def enter(
             acknowledged,
             correction,
             at=at,
+            checked=checked,
         )
-    known = known_election(session, election_id)
-    slot = slot_of(known, precinct, contest)
-    if entry not in (1, 2):
-        raise Invalid(
-            "no-such-entry",
-            f"A protocol has a first (1) and a second (2) entry; there is no entry {entry}.",
-            "entry",
-        )
-    _signed_in(user)
-    protocol = find_protocol(session, election_id, precinct, contest)
-    other = protocol.current(2 if entry == 1 else 1) if protocol else None
-    _require(
-        rules.may_make_entry(
-            user, known.territory, precinct, entry, other.entered_by if other else None
-        )
+    request = EntryRequest(
+        user, election_id, precinct, contest, entry, figures, lines, acknowledged, at, checked
     )
-    assert user is not None
-    _open(known)
-    _not_certified(session, election_id, contest)
-    read, acks = read_entry(known, slot, figures, lines, acknowledged)
-    checks = findings(known, slot, read, acks)
-    label = _label(precinct, contest)
-    existing = protocol.current(entry) if protocol else None
-    if protocol is not None and existing is not None:
-        if (
-            existing.figures == read
-            and existing.entered_by_id == user.id
-            and set(acks) <= set(existing.acknowledged)
+    [result] = enter_all(session, [request])
+    if isinstance(result, ServiceError):
+        raise result
+    return result
+
+
+def enter_all(session: Session, requests: Sequence[EntryRequest]) -> list[Outcome | ServiceError]:
+    """Store many entries in the caller's transaction, in order, each exactly as :func:`enter`
+    stores it alone: its outcome, or the refusal that :func:`enter` would raise (a refused
+    entry changes nothing).
+
+    This is how a busy service writes (``saylau.service.intake``): the protocols are read in
+    one query, written in one flush, and logged under one lock of the audit chain. A writer
+    that got to one of the protocols first in the same instant is a :class:`Conflict` for the
+    whole call (the caller rolls back, and may try the entries one at a time)."""
+    batch = _Batch(session)
+    batch.load(requests)
+    results: list[Outcome | ServiceError] = []
+    for request in requests:
+        if batch.waits_for(request):
+            batch.log()  # its protocol's earlier entry is logged with the version it made
+        try:
+            results.append(batch.enter(request))
+        except ServiceError as refusal:
+            results.append(refusal)
+    batch.log()
+    return results
+
+
+@dataclass
+class _Logged:
+    """An entry stored in this batch, waiting for its audit entry."""
+
+    request: EntryRequest
+    protocol: ProtocolRecord
+    record: ProtocolEntry
+    checks: list[CheckFinding]
+    found: list[Difference]
+
+
+class _Batch:
+    """The state :func:`enter_all` works on: the elections, protocols and certifications its
+    entries touch, read once, and the entries stored but not yet logged."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.elections: dict[str, KnownElection | NotFound] = {}
+        self.protocols: dict[tuple[str, str, str], ProtocolRecord] = {}
+        self.certified: dict[tuple[str, str], Certification] = {}
+        self.waiting: list[_Logged] = []
+
+    def load(self, requests: Sequence[EntryRequest]) -> None:
+        """Read what the entries need: one query for their protocols (with the entries and
+        who made them), one for the certifications of their elections."""
+        for election_id in {request.election_id for request in requests}:
+            try:
+                self.elections[election_id] = known_election(self.session, election_id)
+            except NotFound as missing:
+                self.elections[election_id] = missing
+        keys = {(r.election_id, r.precinct, r.contest) for r in requests}
+        for election_id in sorted(self.elections):
+            # Not a row-value IN, which SQLite answers by scanning the whole table.
+            found = self.session.scalars(
+                select(ProtocolRecord)
+                .where(
+                    ProtocolRecord.election_id == election_id,
+                    ProtocolRecord.precinct.in_(sorted({k[1] for k in keys})),
+                    ProtocolRecord.contest.in_(sorted({k[2] for k in keys})),
+                )
+                .options(selectinload(ProtocolRecord.entries).joinedload(ProtocolEntry.entered_by))
+                .execution_options(populate_existing=True)
+            )
+            for protocol in found:
+                key = (protocol.election_id, protocol.precinct, protocol.contest)
+                if key in keys:
+                    self.protocols[key] = protocol
+        for certification in self.session.scalars(
+            select(Certification).where(Certification.election_id.in_(sorted(self.elections)))
         ):
-            return Outcome(protocol, False, checks, current_differences(protocol))
-        raise Conflict(
-            "entry-exists",
-            f"{label} already has entry {entry}, made by {existing.entered_by.username!r}; to"
-            " change it, send a correction (POST .../corrections) with the reason.",
-            "entry",
+            self.certified[(certification.election_id, certification.contest)] = certification
+
+    def waits_for(self, request: EntryRequest) -> bool:
+        """Is an earlier entry of the request's protocol waiting to be logged?"""
+        key = (request.election_id, request.precinct, request.contest)
+        return any(
+            (w.request.election_id, w.request.precinct, w.request.contest) == key
+            for w in self.waiting
         )
-    if protocol is None:
-        protocol = ProtocolRecord(
-            election_id=election_id,
-            precinct=precinct,
-            contest=contest,
-            state=ProtocolState.ENTERED,
+
+    def enter(self, request: EntryRequest) -> Outcome:
+        """One entry, checked in the order :func:`enter` documents; raises its refusal."""
+        known = self.elections[request.election_id]
+        if isinstance(known, NotFound):
+            raise known
+        precinct, contest, entry = request.precinct, request.contest, request.entry
+        slot = slot_of(known, precinct, contest)
+        if entry not in (1, 2):
+            raise Invalid(
+                "no-such-entry",
+                f"A protocol has a first (1) and a second (2) entry; there is no entry {entry}.",
+                "entry",
+            )
+        user = _signed_in(request.user)
+        key = (request.election_id, precinct, contest)
+        protocol = self.protocols.get(key)
+        other = protocol.current(2 if entry == 1 else 1) if protocol else None
+        _require(
+            rules.may_make_entry(
+                user, known.territory, precinct, entry, other.entered_by if other else None
+            )
         )
-        session.add(protocol)
-    if protocol.state is ProtocolState.APPROVED:
-        raise Conflict(
-            "protocol-approved",
-            f"{label} is approved; a change now is a correction with a reason.",
-            "entry",
+        _open(known)
+        certification = self.certified.get((request.election_id, contest))
+        if certification is not None:
+            raise _certified_conflict(certification)
+        entered = _checked(
+            known, slot, request.figures, request.lines, request.acknowledged, request.checked
         )
-    record = ProtocolEntry(
-        protocol=protocol,
-        entry=entry,
-        figures=read,
-        acknowledged=acks,
-        entered_by_id=user.id,
-        entered_at=at or now(),
-        correction=None,
-        superseded=False,
-    )
-    session.add(record)
-    found = _settle(protocol)
-    _flush(session, _named(precinct, contest))
-    audit.append(
-        session,
-        user.username,
-        "protocol.entered",
-        subject(election_id, precinct, contest),
-        {
-            "entry": entry,
-            "state": protocol.state.value,
-            "version": protocol.version,
-            "checks": [check.code for check in checks],
-            "differences": [d.field for d in found],
-        },
-        entry_content(protocol, record),
-        at=at,
-    )
-    return Outcome(protocol, True, checks, found)
+        read, acks, checks = entered.figures, entered.acknowledged, entered.checks
+        label = _label(precinct, contest)
+        existing = protocol.current(entry) if protocol else None
+        if protocol is not None and existing is not None:
+            if (
+                existing.figures == read
+                and existing.entered_by_id == user.id
+                and set(acks) <= set(existing.acknowledged)
+            ):
+                return Outcome(protocol, False, checks, current_differences(protocol))
+            raise Conflict(
+                "entry-exists",
+                f"{label} already has entry {entry}, made by {existing.entered_by.username!r};"
+                " to change it, send a correction (POST .../corrections) with the reason.",
+                "entry",
+            )
+        if protocol is not None and protocol.state is ProtocolState.APPROVED:
+            raise Conflict(
+                "protocol-approved",
+                f"{label} is approved; a change now is a correction with a reason.",
+                "entry",
+            )
+        if protocol is None:
+            protocol = ProtocolRecord(
+                election_id=request.election_id,
+                precinct=precinct,
+                contest=contest,
+                state=ProtocolState.ENTERED,
+            )
+            self.session.add(protocol)
+            self.protocols[key] = protocol
+        record = ProtocolEntry(
+            protocol=protocol,
+            entry=entry,
+            figures=read,
+            acknowledged=acks,
+            entered_by_id=user.id,
+            entered_at=request.at or now(),
+            correction=None,
+            superseded=False,
+        )
+        set_committed_value(record, "entered_by", user)  # known already: no query to show it
+        self.session.add(record)
+        found = _settle(protocol)
+        self.waiting.append(_Logged(request, protocol, record, checks, found))
+        return Outcome(protocol, True, checks, found)
+
+    def log(self) -> None:
+        """Write the entries stored so far, and their audit entries, in order."""
+        if not self.waiting:
+            return
+        first = self.waiting[0].request
+        _flush(self.session, _named(first.precinct, first.contest))
+        audit.append_all(
+            self.session,
+            [
+                audit.Change(
+                    _signed_in(w.request.user).username,
+                    "protocol.entered",
+                    subject(w.request.election_id, w.request.precinct, w.request.contest),
+                    {
+                        "entry": w.request.entry,
+                        "state": w.protocol.state.value,
+                        "version": w.protocol.version,
+                        "checks": [check.code for check in w.checks],
+                        "differences": [d.field for d in w.found],
+                    },
+                    entry_content(w.protocol, w.record),
+                    w.request.at,
+                )
+                for w in self.waiting
+            ],
+        )
+        self.waiting.clear()
 
 
 def current_differences(protocol: ProtocolRecord) -> list[Difference]:
@@ -565,6 +770,7 @@ def correct(
     expected_version: int | None = None,
     *,
     at: datetime | None = None,
+    checked: CheckedEntry | Invalid | None = None,
 ) -> Outcome:
     """A new version of entry ``entry``, superseding the one on record (which stays in the
     history). A correction of an approved protocol needs a reason, is made by those who may
@@ -610,8 +816,8 @@ def correct(
             "entry",
         )
     _check_version(protocol, expected_version, _named(precinct, contest))
-    read, acks = read_entry(known, slot, figures, lines, acknowledged)
-    checks = findings(known, slot, read, acks)
+    entered = _checked(known, slot, figures, lines, acknowledged, checked)
+    read, acks, checks = entered.figures, entered.acknowledged, entered.checks
     was_approved = protocol.state is ProtocolState.APPROVED
     current.superseded = True
     _flush(session, _named(precinct, contest))
