@@ -204,10 +204,33 @@ def user_for_token(session: Session, token: str) -> User | None:
     """The account a bearer token belongs to; None for an unknown, revoked or disabled one."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
-    if record is None or record.revoked_at is not None or record.user.disabled:
-        return None
-    return record.user
+    return session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            User.disabled.is_(False),
+        )
+    )
+
+
+def users_for_tokens(session: Session, tokens: Sequence[str]) -> dict[str, User]:
+    """The accounts of several bearer tokens, by token, in one query; an unknown, revoked or
+    disabled one is left out."""
+    hashes = {token_hash(token): token for token in tokens if token.startswith(TOKEN_PREFIX)}
+    if not hashes:
+        return {}
+    rows = session.execute(
+        select(ApiToken.token_hash, User)
+        .join(User, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash.in_(sorted(hashes)),
+            ApiToken.revoked_at.is_(None),
+            User.disabled.is_(False),
+        )
+    ).all()
+    return {hashes[digest]: user for digest, user in rows}
 
 
 def revoke_token(

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from saylau.publish.results import CSV_COLUMNS, LEVELS, csv_rows
@@ -33,7 +34,7 @@ from saylau.service import accounts, logins, workflow
 from saylau.service import permissions as rules
 from saylau.service.database_source import DatabaseSource
 from saylau.service.db import Database, reason_of
-from saylau.service.elections import KnownElection, known_election
+from saylau.service.elections import KnownElection, known_election, remembered
 from saylau.service.errors import (
     Forbidden,
     Invalid,
@@ -42,6 +43,7 @@ from saylau.service.errors import (
     Throttled,
     Unauthenticated,
 )
+from saylau.service.intake import Intake
 from saylau.service.models import (
     ApiToken,
     Certification,
@@ -115,7 +117,8 @@ def entry_json(entry: ProtocolEntry) -> dict[str, Any]:
 
 def protocol_json(known: KnownElection, protocol: ProtocolRecord) -> dict[str, Any]:
     """A protocol for those who may read it: state, current entries, differences, checks and
-    the whole history of entries."""
+    the whole history of entries. Reads nothing more from the database for a protocol that
+    was just entered (``saylau.service.intake`` hands it over after its session ended)."""
     slot = workflow.slot_of(known, protocol.precinct, protocol.contest)
     content = workflow.agreed_content(protocol)
     checks = (
@@ -131,7 +134,11 @@ def protocol_json(known: KnownElection, protocol: ProtocolRecord) -> dict[str, A
         "state": protocol.state.value,
         "version": protocol.version,
         "content_hash": protocol.content_hash,
-        "approved_by": protocol.approved_by.username if protocol.approved_by else None,
+        "approved_by": (
+            None
+            if protocol.approved_by_id is None or protocol.approved_by is None
+            else protocol.approved_by.username
+        ),
         "approved_at": _moment(protocol.approved_at),
         "entries": {
             str(place): entry_json(current)
@@ -241,6 +248,8 @@ def create_app(database: Database | str) -> FastAPI:
             f"The database could not answer ({reason_of(error)}); try again in a moment.",
         )
 
+    intake = Intake(db)
+
     @contextmanager
     def writing() -> Iterator[Session]:
         with db.write() as session:
@@ -268,6 +277,27 @@ def create_app(database: Database | str) -> FastAPI:
         if credentials is None:
             return None
         return signed_in(session, credentials)
+
+    def checked_in_advance(
+        election: str, precinct: str, contest: str, body: EntryIn
+    ) -> tuple[KnownElection | None, workflow.CheckedEntry | Invalid | None]:
+        """The election, and the entry read and checked against its definition before the
+        write transaction, so that the writers' lock is held for the writing only. ``None``
+        when the election or the protocol is unknown: the workflow step then says so, after
+        the sign-in."""
+        known = remembered(election)
+        if known is None:
+            try:
+                with db.read() as session:
+                    known = known_election(session, election)
+            except ServiceError:
+                return None, None
+        try:
+            return known, workflow.check_in_advance(
+                known, precinct, contest, body.figures, body.lines, body.acknowledged
+            )
+        except ServiceError:
+            return known, None
 
     # -- accounts ---------------------------------------------------------------------------
 
@@ -354,7 +384,7 @@ def create_app(database: Database | str) -> FastAPI:
     base = "/api/elections/{election}/protocols/{precinct}/{contest}"
 
     @app.put(base + "/entries/{entry}", tags=["protocols"], status_code=201)
-    def put_entry(
+    async def put_entry(
         election: str,
         precinct: str,
         contest: str,
@@ -365,22 +395,27 @@ def create_app(database: Database | str) -> FastAPI:
     ) -> dict[str, Any]:
         """Make the first (1) or second (2) entry of a protocol. 201 with the coded checks; 200
         when the same entry was already on record (a retried request)."""
-        token_of(credentials)
-        with writing() as session:
-            user = signed_in(session, credentials)
-            outcome = workflow.enter(
-                session,
-                user,
-                election,
-                precinct,
-                contest,
-                entry,
-                body.figures,
-                body.lines,
-                body.acknowledged,
+        token = token_of(credentials)
+        if remembered(election) is None:  # the first entry of this process reads the election
+            known, checked = await run_in_threadpool(
+                checked_in_advance, election, precinct, contest, body
             )
-            known = known_election(session, election)
-            view = protocol_json(known, outcome.protocol)
+        else:  # a moment of CPU, no waiting: done on the event loop
+            known, checked = checked_in_advance(election, precinct, contest, body)
+        request = workflow.EntryRequest(
+            None,
+            election,
+            precinct,
+            contest,
+            entry,
+            body.figures,
+            body.lines,
+            body.acknowledged,
+            checked=checked,
+        )
+        outcome = await intake.enter(token, request)
+        assert known is not None  # the entry was stored: its election is known
+        view = protocol_json(known, outcome.protocol)
         response.status_code = 201 if outcome.created else 200
         return {
             "protocol": view,
@@ -395,6 +430,7 @@ def create_app(database: Database | str) -> FastAPI:
         """A new version of an entry; the old one stays in the history. After approval: those
         who approve, with a reason; the approval is withdrawn until the entries agree again."""
         token_of(credentials)
+        _, checked = checked_in_advance(election, precinct, contest, body)
         with writing() as session:
             user = signed_in(session, credentials)
             outcome = workflow.correct(
@@ -409,6 +445,7 @@ def create_app(database: Database | str) -> FastAPI:
                 body.acknowledged,
                 body.reason,
                 body.version,
+                checked=checked,
             )
             view = protocol_json(known_election(session, election), outcome.protocol)
         return {
