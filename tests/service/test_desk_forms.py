@@ -107,7 +107,7 @@ def test_the_form_has_every_figure_and_ballot_line_labelled_in_the_page_language
     assert "Погашено бюллетеней</label>" in page
     for name in (*figures("P1", "lists"),):
         assert input_value(page, name) == "", name
-    assert "1. Amanat *" in page and "3. Auyl *" in page
+    assert "1. <bdi>Amanat</bdi> *" in page and "3. <bdi>Auyl</bdi> *" in page
 
 
 def test_an_entry_that_fails_a_check_is_stored_and_its_coded_message_shown(desk: Desk) -> None:
