@@ -152,7 +152,8 @@ def same_origin(request: Request) -> bool:
     sent = request.headers.get("origin") or request.headers.get("referer")
     if sent is None:
         return True
-    return _origin(sent) is not None and _origin(sent) == _origin(str(request.base_url))
+    named = _origin(sent)
+    return named is not None and named == _origin(str(request.base_url))
 
 
 # -- tokens ---------------------------------------------------------------------------------
