@@ -9,6 +9,7 @@ from importlib.resources import files
 
 import pytest
 
+from saylau.service.desk import KEYS_IN_CODE as DESK_KEYS_IN_CODE
 from saylau.service.i18n import (
     DEFAULT,
     LANGUAGES,
@@ -19,17 +20,20 @@ from saylau.service.i18n import (
 from saylau.service.pages import KEYS_IN_CODE
 
 TEMPLATE_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']""")
+MODULES = ("pages.py", "desk.py", "sessions.py", "protocol_page.py")
+"""The modules that render pages or name their messages."""
 
 
 def keys_used() -> set[str]:
-    """Every message key named in a template or in the pages module, and those the pages
-    reach through tables."""
+    """Every message key named in a template or in a module of the pages, and those the
+    pages and the desk reach through tables."""
     service = files("saylau.service")
-    texts = [service.joinpath("pages.py").read_text(encoding="utf-8")]
+    texts = [service.joinpath(module).read_text(encoding="utf-8") for module in MODULES]
     for template in service.joinpath("templates").iterdir():
         if template.name.endswith(".j2"):
             texts.append(template.read_text(encoding="utf-8"))
-    return set(KEYS_IN_CODE).union(*(TEMPLATE_KEY.findall(text) for text in texts))
+    named = (TEMPLATE_KEY.findall(text) for text in texts)
+    return set(KEYS_IN_CODE).union(DESK_KEYS_IN_CODE, *named)
 
 
 def placeholders(text: str) -> set[str]:

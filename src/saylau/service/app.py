@@ -34,6 +34,7 @@ from saylau.service import accounts, logins, workflow
 from saylau.service import permissions as rules
 from saylau.service.database_source import DatabaseSource
 from saylau.service.db import Database, reason_of
+from saylau.service.desk import account_banner, desk_router
 from saylau.service.elections import KnownElection, known_election, remembered
 from saylau.service.errors import (
     Forbidden,
@@ -607,6 +608,10 @@ def create_app(database: Database | str) -> FastAPI:
                 "protocols": protocols,
             }
 
-    # The public pages read the same cached count as /api/.../results.
-    app.include_router(pages_router(DatabaseSource(db, cache)))
+    # The public pages read the same cached count as /api/.../results; their header shows
+    # who is signed in. The commission's pages (sign-in, the desk, the protocol forms) beside.
+    app.include_router(
+        pages_router(DatabaseSource(db, cache)), dependencies=[Depends(account_banner(db))]
+    )
+    app.include_router(desk_router(db))
     return app

@@ -302,9 +302,12 @@ def render(
     request: Request, template: str, context: Mapping[str, Any], status: int = 200
 ) -> HTMLResponse:
     """A page in the request's language; a language chosen with ``?lang=`` is kept in the
-    cookie."""
+    cookie. When the application has commission pages, ``request.state.desk`` says who is
+    signed in (``saylau.service.sessions.Banner``) and the header shows it; a page for a
+    signed-in account is not kept by any cache."""
     language, chosen = language_of(request)
     catalog = catalogs()[language]
+    desk = getattr(request.state, "desk", None)
 
     def link(name: str, /, **params: str) -> str:
         return str(request.url_for(name, **params).path)
@@ -320,11 +323,14 @@ def render(
             direction=catalog.direction,
             languages=[(code, ENDONYMS[code]) for code in LANGUAGES],
             link=link,
+            desk=desk,
         )
     )
     response = HTMLResponse(page, status_code=status)
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language, Cookie"
+    if desk is not None and desk.username:
+        response.headers["Cache-Control"] = "private, no-store"
     if chosen:
         response.set_cookie(
             COOKIE, language, max_age=COOKIE_AGE, path="/", samesite="lax", httponly=True
