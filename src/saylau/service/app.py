@@ -116,17 +116,23 @@ def entry_json(entry: ProtocolEntry) -> dict[str, Any]:
     }
 
 
-def protocol_json(known: KnownElection, protocol: ProtocolRecord) -> dict[str, Any]:
+def protocol_json(
+    known: KnownElection,
+    protocol: ProtocolRecord,
+    checks: list[workflow.CheckFinding] | None = None,
+) -> dict[str, Any]:
     """A protocol for those who may read it: state, current entries, differences, checks and
     the whole history of entries. Reads nothing more from the database for a protocol that
-    was just entered (``saylau.service.intake`` hands it over after its session ended)."""
-    slot = workflow.slot_of(known, protocol.precinct, protocol.contest)
-    content = workflow.agreed_content(protocol)
-    checks = (
-        workflow.findings(known, slot, content["figures"], content["acknowledged"])
-        if content
-        else []
-    )
+    was just entered (``saylau.service.intake`` hands it over after its session ended).
+    ``checks``: those of the content the protocol rests on, when they are known already."""
+    if checks is None:
+        slot = workflow.slot_of(known, protocol.precinct, protocol.contest)
+        content = workflow.agreed_content(protocol)
+        checks = (
+            workflow.findings(known, slot, content["figures"], content["acknowledged"])
+            if content
+            else []
+        )
     first, second = protocol.current(1), protocol.current(2)
     return {
         "election": protocol.election_id,
@@ -416,7 +422,9 @@ def create_app(database: Database | str) -> FastAPI:
         )
         outcome = await intake.enter(token, request)
         assert known is not None  # the entry was stored: its election is known
-        view = protocol_json(known, outcome.protocol)
+        alone = outcome.protocol.current(2 if entry == 1 else 1) is None
+        # With one entry, the protocol rests on it: its checks are the protocol's.
+        view = protocol_json(known, outcome.protocol, outcome.checks if alone else None)
         response.status_code = 201 if outcome.created else 200
         return {
             "protocol": view,

@@ -24,6 +24,7 @@ What a clerk sees does not change:
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -33,6 +34,9 @@ from saylau.service import accounts, workflow
 from saylau.service.db import Database
 from saylau.service.errors import ServiceError, Unauthenticated
 
+SWITCH_INTERVAL = 0.002
+"""Seconds a thread runs before Python offers the GIL to another (``sys.setswitchinterval``)
+in a process with an intake."""
 MAX_BATCH = 64
 """At most this many entries in one transaction (a bound on how long the writer holds it)."""
 
@@ -104,6 +108,9 @@ class Intake:
     def _hand_over(self, waiting: _Waiting) -> None:
         with self._ready:
             if self._writer is None or not self._writer.is_alive():
+                # The writer holds the database's write lock: while it waits for the GIL
+                # (Python hands it over every 5 ms by default), every writer waits.
+                sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
                 self._writer = threading.Thread(
                     target=self._write_forever, name="saylau-intake", daemon=True
                 )
