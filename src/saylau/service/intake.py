@@ -69,6 +69,14 @@ class Intake:
         self._queue: deque[_Waiting] = deque()
         self._ready = threading.Condition()
         self._writer: threading.Thread | None = None
+        self.transactions = 0
+        """How many write transactions the intake has begun (for tests and measurements)."""
+
+    @property
+    def waiting(self) -> int:
+        """How many entries wait for the writer now."""
+        with self._ready:
+            return len(self._queue)
 
     async def enter(self, token: str, request: workflow.EntryRequest) -> workflow.Outcome:
         """Store an entry made by the holder of ``token``; return once it is committed, or
@@ -131,6 +139,7 @@ class Intake:
     def _write(self, batch: list[_Waiting]) -> None:
         """Store a batch in one transaction and answer each entry; on a conflict of the whole
         transaction, store its entries one transaction each."""
+        self.transactions += 1
         try:
             with self.database.write() as session:
                 users = accounts.users_for_tokens(session, [w.token for w in batch])
