@@ -8,7 +8,7 @@ What is measured (issue 4):
 
 - **load**: ``saylau serve`` (uvicorn, ``--workers`` processes) over a fresh database that holds
   the synthetic 2023 election's definition and no protocol. ``--clients`` concurrent clients
-  (threads of the benchmark process, one keep-alive connection each; 64 by default: an
+  (threads of the benchmark process, one keep-alive connection each; 128 by default: an
   election night has hundreds of operators at their desks) send the first entries of
   the election's protocols (``PUT .../entries/1``, the figures of ``saylau generate kz-2023``),
   each as the territorial operator of the protocol's region. A submission is *acknowledged*
@@ -456,7 +456,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small run, as a smoke test")
     parser.add_argument("--submissions", type=int, default=20_000)
-    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--clients", type=int, default=128)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--crash-submissions",

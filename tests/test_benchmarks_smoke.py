@@ -43,3 +43,10 @@ def test_count_benchmark_quick() -> None:
     out = run_quick("count.py")
     assert "us/protocol" in out
     assert "'Amanat': 40" in out
+
+
+def test_service_benchmark_quick() -> None:
+    out = run_quick("service.py")
+    assert "acknowledged in" in out
+    assert "acknowledged but lost: 0" in out
+    assert "crash test: PASSED" in out

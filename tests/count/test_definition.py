@@ -306,3 +306,12 @@ def test_a_dated_rulebook_reference_is_accepted() -> None:
     definition = changed(set_path("bodies", 0, "rulebook", value="kz.maslikhat.oblast@2023-03-19"))
     election = parse_definition(json.dumps(definition), SOURCE)
     assert election.rulebook_of(election.file.bodies[0]).id == "kz.maslikhat.oblast"
+
+
+def test_the_slot_of_one_pair_is_the_slot_of_the_pair_among_many() -> None:
+    definition = changed(set_path("contests", 1, "constituencies", 1, "covers", value=["P4"]))
+    election = parse_definition(json.dumps(definition), SOURCE)
+    pairs = [(p, c) for p in range(len(election.file.precincts)) for c in (0, 1)]
+    many = election.slots_of(np.array([p for p, _ in pairs]), np.array([c for _, c in pairs]))
+    assert [election.slot_of(p, c) for p, c in pairs] == many.tolist()
+    assert -1 in many.tolist()

@@ -68,10 +68,14 @@ class Desk:
     app: Any
     clients: list[TestClient] = field(default_factory=list)
 
-    def browser(self, base_url: str = HTTPS) -> TestClient:
-        """A fresh browser: no cookies."""
+    def browser(self, base_url: str = HTTPS, peer: str = "127.0.0.1") -> TestClient:
+        """A fresh browser (no cookies) at the address ``peer``."""
         client = TestClient(
-            self.app, base_url=base_url, follow_redirects=False, raise_server_exceptions=True
+            self.app,
+            base_url=base_url,
+            follow_redirects=False,
+            raise_server_exceptions=True,
+            client=(peer, 50000),
         )
         self.clients.append(client)
         return client

@@ -154,6 +154,15 @@ def test_over_plain_http_a_public_address_cannot_sign_in(desk: Desk) -> None:
     assert session_tokens(desk, "p1") == []
 
 
+def test_a_remote_browser_naming_localhost_over_plain_http_cannot_sign_in(desk: Desk) -> None:
+    browser = desk.browser("http://localhost", peer="203.0.113.7")
+    response = browser.post(
+        "/signin", data={"username": "p1", "password": password_of("p1"), "csrf": "x"}
+    )
+    assert response.status_code == 403
+    assert session_tokens(desk, "p1") == []
+
+
 def test_a_cookie_of_the_plain_http_name_is_not_read_over_https(desk: Desk) -> None:
     loopback = desk.browser("http://localhost")
     sign_in(loopback, "p1", password_of("p1"))

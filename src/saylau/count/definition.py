@@ -242,6 +242,16 @@ class Election:
         """How many protocols the election expects: one per contest per precinct voting on it."""
         return len(self.slot_precinct)
 
+    def slot_of(self, precinct: int, contest: int) -> int:
+        """The expected-protocol number of one (precinct, contest) pair, -1 where the precinct
+        does not vote on that contest (:meth:`slots_of` for one pair, without numpy's cost per
+        call)."""
+        start, end = int(self.slot_offsets[precinct]), int(self.slot_offsets[precinct + 1])
+        for slot in range(start, end):
+            if int(self.slot_contest[slot]) == contest:
+                return slot
+        return -1
+
     def slots_of(self, precinct: np.ndarray, contest: np.ndarray) -> np.ndarray:
         """The expected-protocol number of each (precinct, contest) pair, -1 where the precinct
         does not vote on that contest."""

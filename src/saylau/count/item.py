@@ -132,7 +132,7 @@ def read_item(
 
     slot = -1
     if precinct >= 0 and contest >= 0:
-        slot = int(election.slots_of(np.array([precinct]), np.array([contest]))[0])
+        slot = election.slot_of(precinct, contest)
         if slot < 0:
             file = election.file
             add("contest", not_voted(file.precincts[precinct].id, file.contests[contest].id))

@@ -130,8 +130,13 @@ class Transport:
 
 
 def transport_of(request: Request) -> Transport:
+    """Plain HTTP counts as loopback only when both the address asked for (the ``Host``
+    header) and the address the request came from (the TCP peer, which a remote browser
+    cannot choose) are loopback ones."""
     https = request.url.scheme == "https"
-    return Transport(https=https, loopback=not https and is_loopback_host(request.url.hostname))
+    peer = request.client.host if request.client else None
+    loopback = not https and is_loopback_host(request.url.hostname) and is_loopback_host(peer)
+    return Transport(https=https, loopback=loopback)
 
 
 def _origin(url: str) -> tuple[str, str, int] | None:

@@ -188,7 +188,7 @@ def slot_of(known: KnownElection, precinct: str, contest: str) -> int:
             f"Election {known.id} has no contest {contest!r}; its contests are: {contests}.",
             "contest",
         )
-    slot = int(election.slots_of(np.array([p]), np.array([c]))[0])
+    slot = election.slot_of(p, c)
     if slot < 0:
         raise Invalid(
             "contest-not-voted",
