@@ -379,6 +379,15 @@ def differences(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Dif
 # -- the steps ------------------------------------------------------------------------------
 
 
+def _check_place(entry: int) -> None:
+    if entry not in (1, 2):
+        raise Invalid(
+            "no-such-entry",
+            f"A protocol has a first (1) and a second (2) entry; there is no entry {entry}.",
+            "entry",
+        )
+
+
 def _signed_in(user: User | None) -> User:
     if user is None:
         raise Unauthenticated("sign-in-required", "Sign in first: this needs an account.")
@@ -650,12 +659,7 @@ class _Batch:
             raise known
         precinct, contest, entry = request.precinct, request.contest, request.entry
         slot = slot_of(known, precinct, contest)
-        if entry not in (1, 2):
-            raise Invalid(
-                "no-such-entry",
-                f"A protocol has a first (1) and a second (2) entry; there is no entry {entry}.",
-                "entry",
-            )
+        _check_place(entry)
         user = _signed_in(request.user)
         key = (request.election_id, precinct, contest)
         protocol = self.protocols.get(key)
@@ -777,12 +781,7 @@ def correct(
     approve it, and withdraws the approval."""
     known = known_election(session, election_id)
     slot = slot_of(known, precinct, contest)
-    if entry not in (1, 2):
-        raise Invalid(
-            "no-such-entry",
-            f"A protocol has a first (1) and a second (2) entry; there is no entry {entry}.",
-            "entry",
-        )
+    _check_place(entry)
     _signed_in(user)
     assert user is not None
     label = _label(precinct, contest)
