@@ -252,3 +252,20 @@ def test_nothing_is_acknowledged_when_the_commit_fails(
     with pytest.raises(RuntimeError, match="the disk is full"):
         intake.enter_and_wait(api.tokens["p1"], entry)
     assert stored(api.database)["entries"] == []
+
+
+def test_an_idle_writer_stops_and_the_next_entry_starts_another(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saylau.service import intake as intake_module
+
+    monkeypatch.setattr(intake_module, "IDLE_SECONDS", 0.05)
+    intake = Intake(api.database)
+    first = workflow.EntryRequest(None, "tiny", "P1", "lists", 1, figures("P1", "lists"))
+    assert intake.enter_and_wait(api.tokens["p1"], first).created
+    deadline = time.monotonic() + WAIT_LIMIT
+    while intake._writer is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert intake._writer is None
+    second = workflow.EntryRequest(None, "tiny", "P4", "lists", 1, figures("P4", "lists"))
+    assert intake.enter_and_wait(api.tokens["p4"], second).created

@@ -37,6 +37,8 @@ from saylau.service.errors import ServiceError, Unauthenticated
 SWITCH_INTERVAL = 0.002
 """Seconds a thread runs before Python offers the GIL to another (``sys.setswitchinterval``)
 in a process with an intake."""
+IDLE_SECONDS = 60.0
+"""A writer with nothing to write for this long stops; the next entry starts another."""
 MAX_BATCH = 64
 """At most this many entries in one transaction (a bound on how long the writer holds it)."""
 
@@ -127,10 +129,15 @@ class Intake:
             self._ready.notify()
 
     def _write_forever(self) -> None:
+        """Write batches while entries come; stop after ``IDLE_SECONDS`` without any (the next
+        entry starts a new writer)."""
         while True:
             with self._ready:
-                while not self._queue:
-                    self._ready.wait()
+                if not self._queue:
+                    self._ready.wait(IDLE_SECONDS)
+                if not self._queue:
+                    self._writer = None
+                    return
                 batch = [
                     self._queue.popleft() for _ in range(min(len(self._queue), self.max_batch))
                 ]
