@@ -35,7 +35,7 @@ from saylau.service import permissions as rules
 from saylau.service.database_source import DatabaseSource
 from saylau.service.db import Database, reason_of
 from saylau.service.desk import account_banner, desk_router
-from saylau.service.elections import KnownElection, known_election, remembered
+from saylau.service.elections import KnownElection, known_election
 from saylau.service.errors import (
     Forbidden,
     Invalid,
@@ -274,6 +274,10 @@ def create_app(database: Database | str) -> FastAPI:
         )
 
     intake = Intake(db)
+    seen: dict[str, KnownElection] = {}
+    """Elections as this app read them, for checking entries in advance without asking the
+    database: their definitions are right (a definition never changes), their states may be
+    out of date (each transaction reads the election again)."""
 
     @contextmanager
     def writing() -> Iterator[Session]:
@@ -310,11 +314,11 @@ def create_app(database: Database | str) -> FastAPI:
         write transaction, so that the writers' lock is held for the writing only. ``None``
         when the election or the protocol is unknown: the workflow step then says so, after
         the sign-in."""
-        known = remembered(election)
+        known = seen.get(election)
         if known is None:
             try:
                 with db.read() as session:
-                    known = known_election(session, election)
+                    known = seen[election] = known_election(session, election)
             except ServiceError:
                 return None, None
         try:
@@ -421,7 +425,7 @@ def create_app(database: Database | str) -> FastAPI:
         """Make the first (1) or second (2) entry of a protocol. 201 with the coded checks; 200
         when the same entry was already on record (a retried request)."""
         token = token_of(credentials)
-        if remembered(election) is None:  # the first entry of this process reads the election
+        if election not in seen:  # the first entry of this process reads the election
             known, checked = await run_in_threadpool(
                 checked_in_advance, election, precinct, contest, body
             )

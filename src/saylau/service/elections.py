@@ -49,9 +49,6 @@ def parsed(record: ElectionRecord) -> tuple[Election, Territory]:
     return found
 
 
-_last: dict[str, KnownElection] = {}
-
-
 def known_election(session: Session, election_id: str) -> KnownElection:
     """The election with this id, or :class:`NotFound`."""
     record = session.get(ElectionRecord, election_id)
@@ -62,14 +59,4 @@ def known_election(session: Session, election_id: str) -> KnownElection:
             "election",
         )
     election, territory = parsed(record)
-    known = KnownElection(record, election, territory)
-    _last[election_id] = known
-    return known
-
-
-def remembered(election_id: str) -> KnownElection | None:
-    """The election as this process last read it, without asking the database; ``None`` if
-    it has not read it yet. Its definition and territory are right (a definition never
-    changes), but its record's state may be out of date: read the election again in the
-    transaction that depends on it."""
-    return _last.get(election_id)
+    return KnownElection(record, election, territory)

@@ -359,9 +359,11 @@ def _checked(
     checked: CheckedEntry | Invalid | None,
 ) -> CheckedEntry:
     """The entry as checked in advance, or checked now."""
-    if isinstance(checked, Invalid):
-        raise checked
-    if checked is None or checked.definition is not known.election or checked.slot != slot:
+    if (
+        not isinstance(checked, CheckedEntry)
+        or checked.definition is not known.election
+        or checked.slot != slot
+    ):  # not checked, or found invalid (said again, from this definition)
         return check_entry(known, slot, figures, lines, acknowledged)
     return checked
 
