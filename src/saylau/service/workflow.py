@@ -605,6 +605,14 @@ class _Logged:
     found: list[Difference]
 
 
+def _names_a_protocol(known: KnownElection | NotFound, precinct: str, contest: str) -> bool:
+    """Do the precinct and the contest exist in this (known) election?"""
+    if isinstance(known, NotFound):
+        return False
+    election = known.election
+    return precinct in election.precinct_index and contest in election.contest_index
+
+
 class _Batch:
     """The state :func:`enter_all` works on: the elections, protocols and certifications its
     entries touch, read once, and the entries stored but not yet logged."""
@@ -624,7 +632,11 @@ class _Batch:
                 self.elections[election_id] = known_election(self.session, election_id)
             except NotFound as missing:
                 self.elections[election_id] = missing
-        keys = {(r.election_id, r.precinct, r.contest) for r in requests}
+        keys = {
+            (r.election_id, r.precinct, r.contest)
+            for r in requests
+            if _names_a_protocol(self.elections[r.election_id], r.precinct, r.contest)
+        }  # only ids the definitions know go into the query (the others are refused anyway)
         for election_id in sorted(self.elections):
             # Not a row-value IN, which SQLite answers by scanning the whole table.
             found = self.session.scalars(
