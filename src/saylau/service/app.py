@@ -43,6 +43,7 @@ from saylau.service.errors import (
     ServiceError,
     Throttled,
     Unauthenticated,
+    unknown_token,
 )
 from saylau.service.intake import Intake
 from saylau.service.models import (
@@ -296,10 +297,7 @@ def create_app(database: Database | str) -> FastAPI:
     def signed_in(session: Session, credentials: HTTPAuthorizationCredentials | None) -> User:
         user = accounts.user_for_token(session, token_of(credentials))
         if user is None:
-            raise Unauthenticated(
-                "sign-in-required",
-                "This token is unknown, revoked, or its account is disabled; sign in again.",
-            )
+            raise unknown_token()
         return user
 
     def reader(session: Session, credentials: HTTPAuthorizationCredentials | None) -> User | None:

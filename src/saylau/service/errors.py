@@ -64,3 +64,11 @@ class Throttled(ServiceError):
     """Too many failed logins (429)."""
 
     status = 429
+
+
+def unknown_token() -> Unauthenticated:
+    """The refusal of a bearer token that opens no account."""
+    return Unauthenticated(
+        "sign-in-required",
+        "This token is unknown, revoked, or its account is disabled; sign in again.",
+    )

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from saylau.service import accounts, workflow
 from saylau.service.db import Database
-from saylau.service.errors import ServiceError, Unauthenticated
+from saylau.service.errors import ServiceError, unknown_token
 
 SWITCH_INTERVAL = 0.002
 """Seconds a thread runs before Python offers the GIL to another (``sys.setswitchinterval``)
@@ -41,13 +41,6 @@ IDLE_SECONDS = 60.0
 """A writer with nothing to write for this long stops; the next entry starts another."""
 MAX_BATCH = 64
 """At most this many entries in one transaction (a bound on how long the writer holds it)."""
-
-
-def unknown_token() -> Unauthenticated:
-    return Unauthenticated(
-        "sign-in-required",
-        "This token is unknown, revoked, or its account is disabled; sign in again.",
-    )
 
 
 Answer = Callable[[workflow.Outcome | BaseException], None]
