@@ -637,7 +637,7 @@ class _Batch:
             for r in requests
             if _names_a_protocol(self.elections[r.election_id], r.precinct, r.contest)
         }  # only ids the definitions know go into the query (the others are refused anyway)
-        for election_id in sorted(self.elections):
+        for election_id in sorted({key[0] for key in keys}):
             # Not a row-value IN, which SQLite answers by scanning the whole table.
             found = self.session.scalars(
                 select(ProtocolRecord)
