@@ -32,6 +32,7 @@ from saylau.service.schema import upgrade
 POSTGRES_URL = os.environ.get("SAYLAU_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 TABLES = (
+    "recorded_lots",
     "audit_log",
     "certifications",
     "progress_snapshots",

@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from saylau.publish.results import CSV_COLUMNS, LEVELS, csv_rows
-from saylau.service import accounts, logins, workflow
+from saylau.service import accounts, logins, lots, workflow
 from saylau.service import permissions as rules
 from saylau.service.database_source import DatabaseSource
 from saylau.service.db import Database, reason_of
@@ -92,6 +92,17 @@ class CorrectionIn(EntryIn):
     entry: int = Field(description="1 or 2: the entry to correct")
     reason: str = Field("", max_length=2000, description="why; required after approval")
     version: int | None = Field(None, description="the protocol version you corrected from")
+
+
+class LotsIn(BaseModel):
+    """A drawing of lots as the CEC recorded it."""
+
+    body: str = Field(max_length=64, description="the body whose count has the tie")
+    question: str = Field(
+        max_length=200, description="the contest or tier the tie is in, as the count names it"
+    )
+    order: list[Any] = Field(description="the names as drawn, first the favoured one")
+    record: str = Field(max_length=2000, description="the document that attests the drawing")
 
 
 class ApprovalIn(BaseModel):
@@ -542,7 +553,27 @@ def create_app(database: Database | str) -> FastAPI:
             certified = workflow.certify(session, user, election, contest)
             return certification_json(certified.certification)
 
+    @app.post("/api/elections/{election}/lots", tags=["results"], status_code=201)
+    def post_lots(election: str, body: LotsIn, credentials: Credentials) -> dict[str, Any]:
+        """Record a drawing of lots (CEC administrators): the order drawn, first the favoured,
+        for a body and the contest or tier whose tie it settles, with the document that
+        attests it. Held once; the results are counted again with it."""
+        token_of(credentials)
+        with writing() as session:
+            user = signed_in(session, credentials)
+            recorded = lots.record_lots(
+                session, user, election, body.body, body.question, body.order, body.record
+            )
+            return lots.lots_json(recorded)
+
     # -- public reads -----------------------------------------------------------------------
+
+    @app.get("/api/elections/{election}/lots", tags=["results"])
+    def get_lots(election: str) -> list[dict[str, Any]]:
+        """The drawings of lots recorded for the election."""
+        with db.read() as session:
+            known_election(session, election)
+            return [lots.lots_json(r) for r in lots.recorded_lots(session, election)]
 
     @app.get("/api/elections/{election}/results", tags=["results"])
     def results(election: str) -> JSONResponse:

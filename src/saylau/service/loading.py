@@ -13,7 +13,8 @@ reads it; then, in one transaction:
 - the audit log gets one entry for the election and one per batch of protocols, each with the
   hash over the batch's protocol content hashes.
 
-Recorded drawings of lots (``lots.json``) are not loaded: the service has no table for them yet.
+- the recorded drawings of lots (``lots.json``) are stored as if the CEC had recorded them
+  (by ``system``), each with its audit entry.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from saylau.count.checks import codes
-from saylau.count.directory import Loaded, load
+from saylau.count.directory import LOTS, Loaded, load
 from saylau.count.fields import COUNT_FIELDS, NOT_REPORTED
 from saylau.count.ledger import FIRST, SECOND
 from saylau.service import audit
@@ -44,6 +45,7 @@ from saylau.service.models import (
     ProtocolEntry,
     ProtocolRecord,
     ProtocolState,
+    RecordedLots,
     User,
     now,
 )
@@ -225,6 +227,27 @@ def load_loaded(
         )
         if step:
             step(start + len(batch), len(slots))
+    for body, drawings in loaded.lots.items():
+        for question, drawn in drawings.items():
+            session.add(
+                RecordedLots(
+                    election_id=election.id,
+                    body=body,
+                    question=question,
+                    order=list(drawn.order),
+                    record=drawn.record,
+                    recorded_by_id=approver.id,
+                    recorded_at=moment,
+                )
+            )
+            audit.append(
+                session,
+                actor,
+                "lots.recorded",
+                f"{election.id}/{body}/{question}",
+                {"order": list(drawn.order), "record": drawn.record, "source": LOTS},
+                at=moment,
+            )
     if approved:
         record.results_version = 1
         definition, territory = parsed(record)

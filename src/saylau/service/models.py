@@ -10,6 +10,7 @@
 - ``protocol_entries``: each entry of a protocol (first or second), with its figures; a
   corrected entry stays, marked ``superseded``, beside the one that replaced it.
 - ``certifications``: a certified contest and the hash of the protocols it was certified on.
+- ``recorded_lots``: drawings of lots the CEC recorded, which the count uses to settle ties.
 - ``progress_snapshots``: how far the count had come at a moment (approved protocols, voters).
 - ``audit_log`` and ``audit_head``: the hash-chained log of every state change
   (:mod:`saylau.service.audit`) and the row that holds the chain's last link.
@@ -349,6 +350,26 @@ class Certification(Base):
     certified_at: Mapped[datetime] = mapped_column(default=now)
 
     certified_by: Mapped[User] = relationship()
+
+
+class RecordedLots(Base):
+    """A drawing of lots as the CEC recorded it: for which body and which question (the
+    contest or tier, as ``lots.json`` names it), the order drawn (first = favoured), and the
+    document that attests it. Held once: a drawing is an event, not a setting."""
+
+    __tablename__ = "recorded_lots"
+    __table_args__ = (UniqueConstraint("election_id", "body", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"))
+    body: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question: Mapped[str] = mapped_column(String(200))
+    order: Mapped[list[str]] = mapped_column(JSON)
+    record: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
+
+    recorded_by: Mapped[User] = relationship()
 
 
 class ProgressSnapshot(Base):

@@ -216,6 +216,11 @@ def may_certify(user: Principal | None) -> Permission:
     return _administrator(user, "certify results")
 
 
+def may_record_lots(user: Principal | None) -> Permission:
+    """May the account record a drawing of lots?"""
+    return _administrator(user, "record drawings of lots")
+
+
 def may_define_elections(user: Principal | None) -> Permission:
     """May the account load, open and close elections?"""
     return _administrator(user, "define elections")

@@ -34,6 +34,7 @@ from saylau.count.protocols import ProtocolTable
 from saylau.count.tally import Count, count_ledger
 from saylau.publish.results import DEFAULT_LEVELS, count_document
 from saylau.service.elections import KnownElection, known_election
+from saylau.service.lots import lots_for_count
 from saylau.service.models import (
     ElectionRecord,
     ProgressSnapshot,
@@ -112,10 +113,11 @@ def approved_table(session: Session, election: Election) -> ProtocolTable:
 
 
 def count_from_database(session: Session, election: Election) -> Count:
-    """The count of the approved protocols, by ``saylau.count``."""
+    """The count of the approved protocols, by ``saylau.count``, with the drawings of lots
+    the CEC recorded."""
     ledger = Ledger(election)
     ledger.apply(approved_table(session, election))
-    return count_ledger(ledger)
+    return count_ledger(ledger, lots_for_count(session, election.id))
 
 
 # -- the cache ------------------------------------------------------------------------------

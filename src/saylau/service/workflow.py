@@ -478,7 +478,7 @@ def _settle(protocol: ProtocolRecord) -> list[Difference]:
     return found
 
 
-def _results_changed(session: Session, election: str) -> None:
+def results_changed(session: Session, election: str) -> None:
     """Tell every worker that the count of this election must be made again."""
     session.execute(
         update(ElectionRecord)
@@ -848,7 +848,7 @@ def correct(
     found = _settle(protocol)
     _flush(session, _named(precinct, contest))
     if was_approved:
-        _results_changed(session, election_id)
+        results_changed(session, election_id)
     audit.append(
         session,
         user.username,
@@ -942,7 +942,7 @@ def approve(
     protocol.approved_at = moment
     protocol.content_hash = content_hash(content)
     _flush(session, _named(precinct, contest))
-    _results_changed(session, election_id)
+    results_changed(session, election_id)
     record_progress(
         session, known, moment, DEFAULT_SNAPSHOT_EVERY if snapshot_every is None else snapshot_every
     )
