@@ -76,6 +76,7 @@ def test_a_drawing_is_recorded_once(api: Api) -> None:
     again = record(api, "cec", order=["Ak Zhol", "Auyl"])
     assert again.status_code == 409
     assert again.json()["error"] == "lots-recorded"
+    assert "GET /api/elections/tiny/lots" in again.json()["message"]
 
 
 @pytest.mark.parametrize(

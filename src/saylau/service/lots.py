@@ -22,9 +22,9 @@ from saylau.law.ties import Lots, TieInputError
 from saylau.service import audit
 from saylau.service import permissions as rules
 from saylau.service.elections import known_election
-from saylau.service.errors import Conflict, Forbidden, Invalid, Unauthenticated
+from saylau.service.errors import Conflict, Invalid
 from saylau.service.models import RecordedLots, User, now
-from saylau.service.workflow import results_changed
+from saylau.service.workflow import require, results_changed, signed_in_user
 
 
 def lots_json(recorded: RecordedLots) -> dict[str, Any]:
@@ -52,11 +52,8 @@ def record_lots(
     """Record a drawing of lots (CEC administrators), audited; the results are counted again
     with it. A drawing is recorded once: the same question again is a :class:`Conflict`."""
     known = known_election(session, election_id)
-    if user is None:
-        raise Unauthenticated("sign-in-required", "Sign in first: this needs an account.")
-    permission = rules.may_record_lots(user)
-    if not permission:
-        raise Forbidden("forbidden", permission.reason)
+    user = signed_in_user(user)
+    require(rules.may_record_lots(user))
     bodies = [b.id for b in known.election.file.bodies]
     if body not in bodies:
         raise Invalid(
@@ -107,7 +104,7 @@ def record_lots(
         raise Conflict(
             "lots-recorded",
             f"A drawing of lots is already recorded for {body}, {question.strip()!r}: a drawing"
-            " is held once. Read it at GET /api/elections/{id}/lots.",
+            f" is held once. Read it at GET /api/elections/{election_id}/lots.",
             "question",
         ) from None
     results_changed(session, election_id)

@@ -390,13 +390,15 @@ def _check_place(entry: int) -> None:
         )
 
 
-def _signed_in(user: User | None) -> User:
+def signed_in_user(user: User | None) -> User:
+    """The account, or the refusal of a request made without one (401)."""
     if user is None:
         raise Unauthenticated("sign-in-required", "Sign in first: this needs an account.")
     return user
 
 
-def _require(permission: rules.Permission) -> None:
+def require(permission: rules.Permission) -> None:
+    """Go on only with the permission; otherwise its refusal, with its sentence (403)."""
     if not permission:
         raise Forbidden("forbidden", permission.reason)
 
@@ -674,11 +676,11 @@ class _Batch:
         precinct, contest, entry = request.precinct, request.contest, request.entry
         slot = slot_of(known, precinct, contest)
         _check_place(entry)
-        user = _signed_in(request.user)
+        user = signed_in_user(request.user)
         key = (request.election_id, precinct, contest)
         protocol = self.protocols.get(key)
         other = protocol.current(2 if entry == 1 else 1) if protocol else None
-        _require(
+        require(
             rules.may_make_entry(
                 user, known.territory, precinct, entry, other.entered_by if other else None
             )
@@ -747,7 +749,7 @@ class _Batch:
             self.session,
             [
                 audit.Change(
-                    _signed_in(w.request.user).username,
+                    signed_in_user(w.request.user).username,
                     "protocol.entered",
                     subject(w.request.election_id, w.request.precinct, w.request.contest),
                     {
@@ -796,14 +798,14 @@ def correct(
     known = known_election(session, election_id)
     slot = slot_of(known, precinct, contest)
     _check_place(entry)
-    _signed_in(user)
+    signed_in_user(user)
     assert user is not None
     label = _label(precinct, contest)
     protocol = find_protocol(session, election_id, precinct, contest)
     current = protocol.current(entry) if protocol else None
     reason = (reason or "").strip()
     if protocol is not None and protocol.state is ProtocolState.APPROVED:
-        _require(rules.may_approve(user, known.territory, precinct))
+        require(rules.may_approve(user, known.territory, precinct))
         if not reason:
             raise Invalid(
                 "reason-required",
@@ -811,10 +813,10 @@ def correct(
                 " history. Write down why the figures change.",
                 "reason",
             )
-        _require(rules.may_correct(user, known.territory, precinct, reason))
+        require(rules.may_correct(user, known.territory, precinct, reason))
     else:
         other = protocol.current(2 if entry == 1 else 1) if protocol else None
-        _require(
+        require(
             rules.may_make_entry(
                 user, known.territory, precinct, entry, other.entered_by if other else None
             )
@@ -887,9 +889,9 @@ def approve(
 
     known = known_election(session, election_id)
     slot = slot_of(known, precinct, contest)
-    _signed_in(user)
+    signed_in_user(user)
     assert user is not None
-    _require(rules.may_approve(user, known.territory, precinct))
+    require(rules.may_approve(user, known.territory, precinct))
     _open(known)
     _not_certified(session, election_id, contest)
     label = _label(precinct, contest)
@@ -976,9 +978,9 @@ def certify(
 ) -> Certified:
     """Certify a contest whose protocols are all approved, and freeze it."""
     known = known_election(session, election_id)
-    _signed_in(user)
+    signed_in_user(user)
     assert user is not None
-    _require(rules.may_certify(user))
+    require(rules.may_certify(user))
     election = known.election
     c = election.contest_index.get(contest)
     if c is None:
